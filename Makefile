@@ -1,0 +1,161 @@
+# orchc - the orch compiler.  GNU make; no configure step.
+#
+#   make                 build bin/orchc (installs missing -dev packages first)
+#   make run             the README's main job: check every example
+#   make test            the whole test suite
+#   make check-asan      the test suite under AddressSanitizer + UBSan
+#   make MODE=asan|debug|cov   build into build/$(MODE)/
+#   make fuzz            run the libFuzzer target for FUZZ_SECONDS (clang)
+#   make bench           benchmark check on generated programs
+#   make install PREFIX=/usr/local
+#
+# CFLAGS and LDFLAGS are left to the user; project flags live below.
+
+MODE ?= release
+PREFIX ?= /usr/local
+CC ?= cc
+FUZZ_SECONDS ?= 60
+
+PKGS = yaml-0.1 jansson libpcre2-8 cmocka
+DEB_PKGS = pkg-config libyaml-dev libjansson-dev libpcre2-dev libcmocka-dev
+
+WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wmissing-declarations -Wwrite-strings -Wundef \
+       -Wold-style-definition -Wformat=2 -Wimplicit-fallthrough
+
+MODE_FLAGS_release = -O2 -g -DNDEBUG
+MODE_FLAGS_debug   = -O0 -g
+MODE_FLAGS_asan    = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+                     -fno-omit-frame-pointer
+MODE_FLAGS_cov     = -O0 -g --coverage
+MODE_FLAGS_fuzz    = -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+                     -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+ifeq ($(filter $(MODE),release debug asan cov fuzz),)
+$(error MODE must be release, debug, asan, cov or fuzz (got '$(MODE)'))
+endif
+
+BUILD = build/$(MODE)
+ifeq ($(MODE),release)
+BIN = bin
+else
+BIN = $(BUILD)/bin
+endif
+
+# Package flags are found once and cached; the rule installs what is missing.
+CONFIG = build/config.mk
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+include $(CONFIG)
+endif
+
+ALL_CFLAGS = $(WARN) $(MODE_FLAGS_$(MODE)) -D_POSIX_C_SOURCE=200809L \
+             -fvisibility=hidden -Icompiler $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(MODE_FLAGS_$(MODE)) $(LDFLAGS)
+
+LIB_SRC = compiler/arena.c compiler/str.c compiler/intern.c compiler/source.c \
+          compiler/diag.c compiler/lex.c compiler/kinds.c compiler/ast.c \
+          compiler/parse.c compiler/orchc.c
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB = $(BUILD)/liborchc.a
+ORCHC = $(BIN)/orchc
+
+UNIT_TESTS = base lex parse diag
+UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
+REPLAY = $(BUILD)/tests/fuzz_replay
+
+.PHONY: all run test check check-asan deps fuzz bench install clean headercheck \
+        lint man update-golden
+.DEFAULT_GOAL := all
+
+all: $(ORCHC)
+
+$(CONFIG): Makefile
+	@$(MAKE) --no-print-directory deps
+	@mkdir -p build
+	@printf 'PKG_CFLAGS = %s\nPKG_LIBS = %s\nTEST_LIBS = %s\n' \
+	  "$$(pkg-config --cflags yaml-0.1 jansson libpcre2-8)" \
+	  "$$(pkg-config --libs yaml-0.1 jansson libpcre2-8)" \
+	  "$$(pkg-config --libs cmocka)" > $@
+
+deps:
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null; then \
+	  echo "orchc: installing build dependencies: $(DEB_PKGS)"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $(DEB_PKGS) >/dev/null; \
+	fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(ORCHC): $(BUILD)/compiler/main.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
+$(REPLAY): $(BUILD)/tests/fuzz/fuzz_compile.o $(BUILD)/tests/fuzz/replay.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+run: $(ORCHC)
+	$(ORCHC) check examples/*/*.orch stdlib/*.orch
+
+test check: $(ORCHC) $(UNIT_BIN) $(REPLAY)
+	@ORCHC=$(ORCHC) BUILD=$(BUILD) sh tests/run.sh
+
+check-asan:
+	@$(MAKE) --no-print-directory MODE=asan test
+
+# The libFuzzer target; crashers it finds belong in tests/fuzz/regressions/.
+fuzz:
+	@$(MAKE) --no-print-directory MODE=fuzz CC=clang build/fuzz/fuzz_compile
+	@mkdir -p build/fuzz/corpus
+	@cp examples/*/*.orch stdlib/*.orch tests/parse/*.orch tests/errors/*.orch build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_compile -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/regressions
+
+build/fuzz/fuzz_compile: $(BUILD)/tests/fuzz/fuzz_compile.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+bench: $(ORCHC)
+	@sh bench/run.sh $(ORCHC)
+
+man: $(ORCHC)
+	$(ORCHC) explain --man > man/orchc-diagnostics.7
+
+update-golden: $(ORCHC)
+	@ORCHC=$(ORCHC) UPDATE_GOLDEN=1 sh tests/run.sh
+
+# Each header must compile on its own.
+headercheck:
+	@for h in compiler/*.h; do \
+	  printf '#include "%s"\n' "$${h#compiler/}" | \
+	    $(CC) $(WARN) $(PKG_CFLAGS) -Icompiler -fsyntax-only -x c - || exit 1; \
+	done; echo "headercheck: ok"
+
+lint:
+	cppcheck --enable=warning,style,performance,portability --error-exitcode=1 -q \
+	  --suppress=missingIncludeSystem -Icompiler compiler tests/unit tests/fuzz
+
+install: $(ORCHC)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/orchc/stdlib \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 755 $(ORCHC) $(DESTDIR)$(PREFIX)/bin/orchc
+	install -m 644 stdlib/*.orch $(DESTDIR)$(PREFIX)/share/orchc/stdlib/
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+
+clean:
+	rm -rf build bin
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/compiler/main.d

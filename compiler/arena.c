@@ -1,0 +1,136 @@
+/*
+ * arena.c - bump allocation in growing chunks.
+ *
+ * Small requests are carved from the current chunk; a request larger than a
+ * quarter of the chunk size gets a chunk of its own so big strings do not
+ * waste the tail of a half-full chunk.
+ */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { CHUNK_SIZE = 64 * 1024, ALIGN = _Alignof(max_align_t) };
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, cap;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p) {
+		fputs("orchc: out of memory\n", stderr);
+		exit(2);
+	}
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("orchc: out of memory\n", stderr);
+		exit(2);
+	}
+	return q;
+}
+
+void arena_init(struct arena *a)
+{
+	a->cur = NULL;
+	a->total = 0;
+}
+
+void arena_release(struct arena *a)
+{
+	struct arena_chunk *c = a->cur;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->cur = NULL;
+	a->total = 0;
+}
+
+static struct arena_chunk *new_chunk(size_t cap)
+{
+	struct arena_chunk *c = xmalloc(sizeof *c + cap);
+	c->next = NULL;
+	c->used = 0;
+	c->cap = cap;
+	return c;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	a->total += n;
+	struct arena_chunk *c = a->cur;
+	if (c && c->cap - c->used >= n) {
+		void *p = c->data + c->used;
+		c->used += n;
+		return p;
+	}
+	if (n > CHUNK_SIZE / 4) {
+		/* A dedicated chunk, linked behind the current one so the
+		 * current chunk keeps serving small requests. */
+		struct arena_chunk *big = new_chunk(n);
+		big->used = n;
+		if (c) {
+			big->next = c->next;
+			c->next = big;
+		} else {
+			a->cur = big;
+		}
+		return big->data;
+	}
+	c = new_chunk(CHUNK_SIZE);
+	c->next = a->cur;
+	a->cur = c;
+	c->used = n;
+	return c->data;
+}
+
+void *arena_zalloc(struct arena *a, size_t n)
+{
+	void *p = arena_alloc(a, n);
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *p, size_t n)
+{
+	char *s = arena_alloc(a, n + 1);
+	if (n)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		n = 0;
+	char *s = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return s;
+}

@@ -1,0 +1,50 @@
+/*
+ * arena.h - the bump allocator that owns everything of one compilation.
+ *
+ * The AST, interned names, diagnostic text and the model all live in one
+ * arena and are released together by arena_release(); nodes never have free
+ * functions of their own.  Allocation failure is fatal (xmalloc).
+ */
+#ifndef ORCHC_ARENA_H
+#define ORCHC_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct arena_chunk;
+
+/*
+ * Invariants: `cur` is NULL (empty arena) or the chunk being filled; older
+ * chunks are linked behind it.  `total` counts bytes handed out.
+ */
+struct arena {
+	struct arena_chunk *cur;
+	size_t total;
+};
+
+/** Prepares an empty arena; it allocates nothing until first use. */
+void arena_init(struct arena *a);
+
+/** Frees every chunk; pointers obtained from the arena become invalid. */
+void arena_release(struct arena *a);
+
+/** Returns `n` bytes aligned for any object, uninitialised.  Never NULL. */
+void *arena_alloc(struct arena *a, size_t n);
+
+/** Like arena_alloc but zero-filled. */
+void *arena_zalloc(struct arena *a, size_t n);
+
+/** Copies `n` bytes of `p` and appends a NUL byte. */
+char *arena_strndup(struct arena *a, const char *p, size_t n);
+
+/** Formats into a fresh arena string. */
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/** malloc/realloc that print and exit on failure (out of memory is fatal). */
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+
+#endif

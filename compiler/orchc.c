@@ -1,0 +1,94 @@
+/*
+ * orchc.c - the compilation context and the driver of the stages.
+ *
+ * Reading files happens here and only here on the way in (the writer of
+ * later stages is the only way out), so every I/O failure becomes one
+ * diagnostic with the operating system's reason.
+ */
+#include "orchc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ast.h"
+#include "parse.h"
+#include "str.h"
+
+void orchc_ctx_init(struct orchc_ctx *ctx)
+{
+	arena_init(&ctx->arena);
+	intern_init(&ctx->names, &ctx->arena);
+	source_set_init(&ctx->sources);
+	diag_list_init(&ctx->diags, &ctx->arena);
+}
+
+void orchc_ctx_release(struct orchc_ctx *ctx)
+{
+	diag_list_release(&ctx->diags);
+	source_set_release(&ctx->sources);
+	intern_release(&ctx->names);
+	arena_release(&ctx->arena);
+}
+
+int orchc_load_buffer(struct orchc_ctx *ctx, const char *name, const char *text, size_t len)
+{
+	if (len > SOURCE_MAX_LEN) {
+		diag_report_nospan(&ctx->diags, E0010, "%s: source file too large (%zu bytes; the limit is 4 GiB)",
+				   name, len);
+		return -1;
+	}
+	return (int)source_add(&ctx->sources, name, text, len);
+}
+
+int orchc_load_file(struct orchc_ctx *ctx, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(EISDIR));
+		return -1;
+	}
+	struct strbuf sb;
+	strbuf_init(&sb);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_add(&sb, buf, n);
+	int err = ferror(f) ? errno : 0;
+	fclose(f);
+	if (err) {
+		strbuf_release(&sb);
+		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(err));
+		return -1;
+	}
+	if (sb.len > SOURCE_MAX_LEN) {
+		strbuf_release(&sb);
+		return orchc_load_buffer(ctx, path, NULL, SOURCE_MAX_LEN + 1);
+	}
+	size_t len;
+	char *text = strbuf_detach(&sb, &len);
+	return (int)source_adopt(&ctx->sources, path, text, len);
+}
+
+struct ast_node *orchc_parse(struct orchc_ctx *ctx, uint32_t file)
+{
+	struct ast_node *root = parse_file(ctx, file);
+#ifndef NDEBUG
+	ast_verify(root, &ctx->sources);
+#endif
+	return root;
+}
+
+struct ast_node *orchc_parse_path(struct orchc_ctx *ctx, const char *path)
+{
+	int id = orchc_load_file(ctx, path);
+	return id < 0 ? NULL : orchc_parse(ctx, (uint32_t)id);
+}
