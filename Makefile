@@ -66,6 +66,7 @@ REPLAY = $(BUILD)/tests/fuzz_replay
 .PHONY: all run test check check-asan deps fuzz bench install clean headercheck \
         lint man update-golden
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: $(ORCHC)
 

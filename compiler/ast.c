@@ -7,6 +7,7 @@
 #include "ast.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -130,6 +131,22 @@ static void dump_name(struct dumper *d, const struct sym *s)
 	strbuf_add(d->out, s->name, s->len);
 }
 
+/* Map keys written as strings may hold any text; quote those that are not
+ * plain names so the dump stays unambiguous. */
+static void dump_key(struct dumper *d, const struct sym *s)
+{
+	bool plain = s->len > 0;
+	for (uint32_t i = 0; i < s->len && plain; i++) {
+		char c = s->name[i];
+		plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+			(i > 0 && ((c >= '0' && c <= '9') || c == '-'));
+	}
+	if (plain)
+		dump_name(d, s);
+	else
+		dump_quoted(d->out, s->name, s->len);
+}
+
 static void dump_list_inline(struct dumper *d, const struct ast_list *l, int indent)
 {
 	for (uint32_t i = 0; i < l->len; i++) {
@@ -148,11 +165,12 @@ static void dump_list_lines(struct dumper *d, const struct ast_list *l, int inde
 
 static void dump_doc(struct dumper *d, const struct ast_node *n, int indent)
 {
-	if (n->doc.hi == n->doc.lo)
+	struct span doc = ast_doc(n);
+	if (doc.hi == doc.lo)
 		return;
 	struct strbuf text;
 	strbuf_init(&text);
-	lex_doc_text(d->src->files[n->doc.file].text, n->doc, &text);
+	lex_doc_text(d->src->files[doc.file].text, doc, &text);
 	newline(d, indent);
 	strbuf_addstr(d->out, "(doc ");
 	dump_quoted(d->out, text.buf, text.len);
@@ -169,6 +187,12 @@ static bool list_is_tall(const struct ast_list *l)
 						      list_is_tall(&l->items[i]->list)))
 				return true;
 	return false;
+}
+
+static void dump_body(struct dumper *d, const struct ast_node *n, int indent)
+{
+	struct ast_list body = ast_body(n);
+	dump_list_lines(d, &body, indent);
 }
 
 static void dump_opt(struct dumper *d, const struct ast_node *n, int indent)
@@ -190,7 +214,7 @@ static void dump(struct dumper *d, const struct ast_node *n, int indent)
 		break;
 	case AST_IMPORT:
 		strbuf_addstr(out, "(import ");
-		dump_quoted(out, n->v.s.ptr, n->v.s.len);
+		dump(d, n->a, in);
 		if (n->name) {
 			strbuf_addstr(out, " as ");
 			dump_name(d, n->name);
@@ -210,20 +234,25 @@ static void dump(struct dumper *d, const struct ast_node *n, int indent)
 		strbuf_addf(out, "(%s ", ast_kind_name(n->kind));
 		dump_name(d, n->name);
 		dump_doc(d, n, in);
-		dump_list_lines(d, n->kind == AST_PROFILE ? &n->body : &n->list, in);
+		if (n->kind == AST_PROFILE) {
+			struct ast_list body = ast_body(n);
+			dump_list_lines(d, &body, in);
+		} else {
+			dump_list_lines(d, &n->list, in);
+		}
 		break;
 	case AST_TEMPLATE:
 		strbuf_addstr(out, "(template ");
 		dump_name(d, n->name);
 		strbuf_addch(out, ' ');
-		dump_name(d, n->kw);
+		dump_name(d, n->decl->kw);
 		dump_doc(d, n, in);
 		dump_list_lines(d, &n->list, in);
-		dump_list_lines(d, &n->body, in);
+		dump_body(d, n, in);
 		break;
 	case AST_BLOCK:
 		strbuf_addch(out, '(');
-		dump_name(d, n->kw);
+		dump_name(d, n->decl->kw);
 		if (n->name) {
 			strbuf_addch(out, ' ');
 			dump_name(d, n->name);
@@ -233,7 +262,7 @@ static void dump(struct dumper *d, const struct ast_node *n, int indent)
 			dump(d, n->a, in);
 		}
 		dump_doc(d, n, in);
-		dump_list_lines(d, &n->body, in);
+		dump_body(d, n, in);
 		break;
 	case AST_FIELD:
 		strbuf_addstr(out, "(field ");
@@ -244,7 +273,7 @@ static void dump(struct dumper *d, const struct ast_node *n, int indent)
 				dump_name(d, n->list.items[i]->name);
 			}
 		} else {
-			dump_name(d, n->name);
+			dump_key(d, n->name);
 		}
 		strbuf_addch(out, ' ');
 		dump(d, n->a, indent);
@@ -268,7 +297,7 @@ static void dump(struct dumper *d, const struct ast_node *n, int indent)
 		}
 		dump_doc(d, n, in);
 		dump_list_lines(d, &n->list, in);
-		dump_list_lines(d, &n->body, in);
+		dump_body(d, n, in);
 		break;
 	case AST_CHAIN:
 		strbuf_addstr(out, "(chain");
@@ -395,7 +424,7 @@ static void dump(struct dumper *d, const struct ast_node *n, int indent)
 		strbuf_addstr(out, "(pattern ");
 		dump(d, n->a, in);
 		strbuf_addch(out, ' ');
-		dump_quoted(out, n->v.s.ptr, n->v.s.len);
+		dump(d, n->b, in);
 		break;
 	case AST_TYPE_ENUM:
 		strbuf_addstr(out, "(one-of");
@@ -415,6 +444,22 @@ void ast_dump(const struct ast_node *n, const struct source_set *src, struct str
 	struct dumper d = { src, out };
 	dump(&d, n, 0);
 	strbuf_addch(out, '\n');
+}
+
+/* Kinds whose a/b storage holds a value instead of children. */
+static bool has_children(const struct ast_node *n)
+{
+	switch ((enum ast_kind)n->kind) {
+	case AST_INT:
+	case AST_FLOAT:
+	case AST_BOOL:
+	case AST_DURATION:
+	case AST_SIZE:
+	case AST_STRING:
+		return false;
+	default:
+		return true;
+	}
 }
 
 static void verify_list(const struct ast_list *l, const struct source_set *src)
@@ -442,7 +487,7 @@ void ast_verify(const struct ast_node *n, const struct source_set *src)
 		assert(n->name);
 		break;
 	case AST_BLOCK:
-		assert(n->kw);
+		assert(n->decl && n->decl->kw);
 		break;
 	case AST_FIELD:
 	case AST_ARG:
@@ -457,6 +502,7 @@ void ast_verify(const struct ast_node *n, const struct source_set *src)
 	case AST_BINARY:
 	case AST_TYPE_MAP:
 	case AST_TYPE_ARG:
+	case AST_TYPE_PATTERN:
 		assert(n->a && n->b);
 		break;
 	case AST_TYPE_RANGE:
@@ -465,11 +511,14 @@ void ast_verify(const struct ast_node *n, const struct source_set *src)
 	default:
 		break;
 	}
-	if (n->a)
-		ast_verify(n->a, src);
-	if (n->b)
-		ast_verify(n->b, src);
+	if (has_children(n)) {
+		if (n->a)
+			ast_verify(n->a, src);
+		if (n->b)
+			ast_verify(n->b, src);
+	}
 	if (n->kind != AST_TYPE_RANGE)
 		verify_list(&n->list, src);
-	verify_list(&n->body, src);
+	struct ast_list body = ast_body(n);
+	verify_list(&body, src);
 }

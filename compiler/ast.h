@@ -8,18 +8,19 @@
  *
  *   kind            members used
  *   AST_FILE        list = imports and declarations in source order
- *   AST_IMPORT      v.s = path, name = alias (NULL: last path segment), a = path literal
+ *   AST_IMPORT      a = path (AST_STRING), name = alias (NULL: last path segment)
  *   AST_TYPEDEF     name, a = type
  *   AST_RECORD      name, list = AST_PARAM fields
  *   AST_ENUM        name, list = AST_NAME members
- *   AST_TEMPLATE    name, kw = kind of the body, list = AST_PARAM, body = items
- *   AST_BLOCK       kw = kind word, name, a = value of `= expr` (or NULL),
- *                   body = items (flag AST_HAS_BODY when braces were written)
- *   AST_PROFILE     name, body = AST_FIELD overlays
+ *   AST_TEMPLATE    name, decl->kw = kind of the body, list = AST_PARAM,
+ *                   decl->body = items
+ *   AST_BLOCK       decl->kw = kind word, name, a = value of `= expr` (or NULL),
+ *                   decl->body = items (flag AST_HAS_BODY when braces were written)
+ *   AST_PROFILE     name, decl->body = AST_FIELD overlays
  *   AST_FIELD       name = last path segment, list = AST_NAME path when dotted
  *                   (two or more segments, else empty), a = value
  *   AST_PARAM       name, a = type, b = default (or NULL)
- *   AST_EXPORT      name, list = AST_PARAM, a = result type (or NULL), body = items
+ *   AST_EXPORT      name, list = AST_PARAM, a = result type (or NULL), decl->body = items
  *   AST_CHAIN       list = AST_STEP
  *   AST_STEP        a = AST_MEMBER module.function, list = AST_NAME devices
  *                   (primary, then failovers); flag AST_ON_ANY for `on any`
@@ -43,12 +44,18 @@
  *   AST_TYPE_MAP    a = key type, b = value type
  *   AST_TYPE_OPTIONAL a = inner type
  *   AST_TYPE_RANGE  a = base type, list = [low, high] (either may be NULL)
- *   AST_TYPE_PATTERN a = base type, v.s = pattern source (between the slashes)
+ *   AST_TYPE_PATTERN a = base type, b = AST_STRING pattern source (between the slashes)
  *   AST_TYPE_ENUM   list = AST_NAME members (a | b | c)
  *   AST_TYPE_ARG    a = base type, b = AST_STRING argument (file("image/jpeg"))
  *   AST_ERROR       - (stands for input already reported; later stages skip it)
  *
- * Declarations (IMPORT to EXPORT) carry their ## doc comment in `doc`.
+ * Blocks, templates, profiles and exports have a `decl` with their kind word
+ * and body; any node that carries a ## doc comment (declarations, fields,
+ * parameters, enum members) has one too.  ast_body() and ast_doc() read them
+ * safely when `decl` is NULL.
+ *
+ * A node is 64 bytes: a and b share storage with v, which no kind uses
+ * together with them.
  */
 #ifndef ORCHC_AST_H
 #define ORCHC_AST_H
@@ -122,22 +129,41 @@ struct ast_str {
 	uint32_t len;
 };
 
+struct ast_decl {
+	const struct sym *kw; /* AST_BLOCK: kind word; AST_TEMPLATE: kind it makes */
+	struct ast_list body;
+	struct span doc; /* ## comment; lo == hi if none */
+};
+
 struct ast_node {
 	uint8_t kind; /* enum ast_kind */
 	uint8_t op;   /* enum tok_kind of AST_BINARY */
 	uint16_t flags;
 	struct span span;
-	struct span doc; /* declarations: ## comment; lo == hi if none */
 	const struct sym *name;
-	const struct sym *kw;
-	struct ast_node *a, *b;
-	struct ast_list list, body;
 	union {
-		int64_t i;
-		double f;
-		struct ast_str s;
-	} v;
+		struct {
+			struct ast_node *a, *b;
+		};
+		union {
+			int64_t i;
+			double f;
+			struct ast_str s;
+		} v;
+	};
+	struct ast_list list;
+	struct ast_decl *decl;
 };
+
+static inline struct ast_list ast_body(const struct ast_node *n)
+{
+	return n->decl ? n->decl->body : (struct ast_list){ 0, 0 };
+}
+
+static inline struct span ast_doc(const struct ast_node *n)
+{
+	return n->decl ? n->decl->doc : (struct span){ n->span.file, 0, 0 };
+}
 
 /** The kind's name as printed by --dump-ast ("block", "field", ...). */
 const char *ast_kind_name(enum ast_kind k);

@@ -222,27 +222,49 @@ static void show_line(struct strbuf *out, const char *line, size_t len, size_t l
 		*dhi = col;
 }
 
+/* Lines longer than this are shown as a window around the span. */
+enum { SNIPPET_MAX = 120, SNIPPET_BEFORE = 40 };
+
 static void render_snippet(struct painter *p, struct source_set *src, struct span span,
 			   struct source_pos pos, const char *caret_color)
 {
 	size_t len;
 	const char *line = source_line(src, span.file, pos.line, &len);
-	size_t lo = span.lo - (size_t)(line - src->files[span.file].text);
-	size_t hi = span.hi > span.lo ? span.hi - (size_t)(line - src->files[span.file].text) : lo;
+	size_t line_off = (size_t)(line - src->files[span.file].text);
+	size_t lo = span.lo - line_off;
+	size_t hi = span.hi > span.lo ? span.hi - line_off : lo;
 	if (hi > len)
 		hi = len; /* a span over several lines is underlined to the line end */
+	size_t ws = 0, we = len;
+	if (len > SNIPPET_MAX) {
+		ws = lo > SNIPPET_BEFORE ? lo - SNIPPET_BEFORE : 0;
+		while (ws > 0 && ((unsigned char)line[ws] & 0xC0) == 0x80)
+			ws--;
+		we = ws + SNIPPET_MAX < len ? ws + SNIPPET_MAX : len;
+		while (we < len && ((unsigned char)line[we] & 0xC0) == 0x80)
+			we++;
+		if (hi > we)
+			hi = we;
+	}
 	unsigned w = digits(pos.line);
 	char num[16];
 	snprintf(num, sizeof num, " %u |", pos.line);
 	paint(p, BLUE, num);
 	if (len)
 		strbuf_addch(p->out, ' ');
+	size_t shift = 0;
+	if (ws > 0) {
+		strbuf_addstr(p->out, "...");
+		shift = 3;
+	}
 	size_t dlo, dhi;
-	show_line(p->out, line, len, lo, hi, &dlo, &dhi);
+	show_line(p->out, line + ws, we - ws, lo - ws, hi - ws, &dlo, &dhi);
+	if (we < len)
+		strbuf_addstr(p->out, "...");
 	strbuf_addch(p->out, '\n');
 	strbuf_addchars(p->out, ' ', w + 1);
 	paint(p, BLUE, " |");
-	strbuf_addchars(p->out, ' ', dlo + 1);
+	strbuf_addchars(p->out, ' ', dlo + shift + 1);
 	struct strbuf marks;
 	strbuf_init(&marks);
 	strbuf_addch(&marks, '^');

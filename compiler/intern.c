@@ -69,6 +69,7 @@ static struct sym *lookup_or_add(struct interner *in, struct str s)
 	sym->len = (uint32_t)s.len;
 	sym->hash = h;
 	sym->keyword = 0;
+	sym->block_kind = 0;
 	in->slots[i] = sym;
 	if (++in->count * 2 > in->cap)
 		grow(in);
@@ -89,5 +90,12 @@ const struct sym *intern_keyword(struct interner *in, const char *s, int tok)
 {
 	struct sym *sym = lookup_or_add(in, str_from(s));
 	sym->keyword = tok;
+	return sym;
+}
+
+const struct sym *intern_block_kind(struct interner *in, const char *s, int kind)
+{
+	struct sym *sym = lookup_or_add(in, str_from(s));
+	sym->block_kind = kind + 1;
 	return sym;
 }

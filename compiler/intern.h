@@ -20,7 +20,8 @@ struct sym {
 	const char *name;
 	uint32_t len;
 	uint32_t hash;
-	int keyword; /* TOK_* of a reserved word, or 0 */
+	int keyword;    /* TOK_* of a reserved word, or 0 */
+	int block_kind; /* enum block_kind + 1 of a block kind word, or 0 */
 };
 
 struct interner {
@@ -40,6 +41,9 @@ const struct sym *intern_cstr(struct interner *in, const char *s);
 
 /** Interns `s` and marks it as the reserved word of token kind `tok`. */
 const struct sym *intern_keyword(struct interner *in, const char *s, int tok);
+
+/** Interns `s` and records that it names block kind `kind` (kinds.h). */
+const struct sym *intern_block_kind(struct interner *in, const char *s, int kind);
 
 /** The symbol's bytes as a slice. */
 static inline struct str sym_str(const struct sym *s)

@@ -6,7 +6,10 @@
  */
 #include "kinds.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "intern.h"
 
 struct kind_info {
 	const char *word;
@@ -32,6 +35,17 @@ enum block_kind kind_lookup(struct str word)
 	return KIND_COUNT;
 }
 
+void kinds_intern(struct interner *in)
+{
+	for (int k = 1; k < KIND_COUNT; k++)
+		intern_block_kind(in, kinds[k].word, k);
+}
+
+enum block_kind kind_of(const struct sym *s)
+{
+	return s->block_kind ? (enum block_kind)(s->block_kind - 1) : KIND_COUNT;
+}
+
 /* Calls `fn` on each child word of `parent` until it returns true. */
 static bool each_child(enum block_kind parent, bool (*fn)(struct str, void *), void *arg)
 {
@@ -51,9 +65,23 @@ static bool same_word(struct str child, void *arg)
 	return str_eq_cstr(child, kinds[*(enum block_kind *)arg].word);
 }
 
+_Static_assert(KIND_COUNT <= 64, "child sets are 64-bit masks");
+
+/* child_mask[k] has bit c set when kind k may hold kind c; built on first
+ * use from the word lists, so the check is one AND per block. */
+static uint64_t child_mask[KIND_COUNT];
+static bool masks_ready;
+
 bool kind_allows(enum block_kind parent, enum block_kind child)
 {
-	return each_child(parent, same_word, &child);
+	if (!masks_ready) {
+		for (int k = 0; k < KIND_COUNT; k++)
+			for (enum block_kind c = 1; c < KIND_COUNT; c++)
+				if (each_child((enum block_kind)k, same_word, &c))
+					child_mask[k] |= UINT64_C(1) << c;
+		masks_ready = true;
+	}
+	return parent < KIND_COUNT && child < KIND_COUNT && (child_mask[parent] >> child & 1);
 }
 
 struct suggestion {

@@ -28,6 +28,12 @@ const char *kind_word(enum block_kind k);
 /** The kind spelled `word`, or KIND_COUNT if there is none. */
 enum block_kind kind_lookup(struct str word);
 
+/** Marks every kind word in `in` so kind_of() is a field read. */
+void kinds_intern(struct interner *in);
+
+/** The kind a symbol names (after kinds_intern), or KIND_COUNT. */
+enum block_kind kind_of(const struct sym *s);
+
 /** True when a block of kind `parent` may hold blocks of kind `child`. */
 bool kind_allows(enum block_kind parent, enum block_kind child);
 

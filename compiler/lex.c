@@ -74,24 +74,75 @@ void lex_init(struct lexer *lx, const char *text, uint32_t file, uint32_t lo,
 	intern_keyword(names, "none", TOK_NONE);
 }
 
+/* Character classes, so the hot loops test one table entry per byte. */
+enum {
+	CC_SPACE = 1,  /* space, tab, carriage return */
+	CC_ALPHA = 2,  /* A-Z a-z _ */
+	CC_DIGIT = 4,
+	CC_PLAIN = 8,  /* needs no attention inside a string */
+};
+
+static const unsigned char cclass[256] = {
+#define R8(c) c, c, c, c, c, c, c, c
+	/* 0x00-0x1f: control characters; only \t and \r are spaces */
+	0, 8, 8, 8, 8, 8, 8, 8, 8, 9, 0, 8, 8, 9, 8, 8,
+	R8(8), R8(8),
+	/* 0x20 ' ' ! " # $ % & ' ( ) * + , - . / */
+	9, 8, 0, 8, 0, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+	/* 0-9 : ; < = > ? */
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 8, 8, 8, 8, 8, 8,
+	/* @ A-O */
+	8, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+	/* P-Z [ \ ] ^ _ */
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 8, 0, 8, 8, 10,
+	/* ` a-o */
+	8, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+	/* p-z { | } ~ DEL */
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 8, 8, 8, 8, 8,
+	/* 0x80-0xff: UTF-8, checked on the slow path */
+#undef R8
+};
+
+static struct span span_at(const struct lexer *lx, uint32_t lo, uint32_t hi);
+
+void lex_init_sub(struct lexer *sub, const struct lexer *parent, uint32_t lo, uint32_t hi)
+{
+	*sub = *parent;
+	sub->pos = lo;
+	sub->end = hi;
+	sub->prev = sub->prev2 = TOK_NEWLINE;
+	sub->prev_sym = sub->prev2_sym = NULL;
+	sub->pending_doc = span_at(parent, lo, lo);
+}
+
 static struct span span_at(const struct lexer *lx, uint32_t lo, uint32_t hi)
 {
 	return (struct span){ lx->file, lo, hi };
 }
 
+/* Returns the first position from `pos` whose byte is not in `cls`.  Local
+ * copies keep the loop in registers: stores through the lexer could alias
+ * the text otherwise. */
+static uint32_t skip_class(const unsigned char *text, uint32_t pos, uint32_t end, unsigned cls)
+{
+	while (pos < end && (cclass[text[pos]] & cls))
+		pos++;
+	return pos;
+}
+
 static bool is_ident_start(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	return cclass[c & 0xFF] & CC_ALPHA;
 }
 
 static bool is_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return cclass[c & 0xFF] & CC_DIGIT;
 }
 
 static bool is_ident_char(int c)
 {
-	return is_ident_start(c) || is_digit(c);
+	return cclass[c & 0xFF] & (CC_ALPHA | CC_DIGIT);
 }
 
 static unsigned char at(const struct lexer *lx, uint32_t i)
@@ -130,14 +181,21 @@ static uint32_t checked_char_len(struct lexer *lx, bool report)
 	return i - lx->pos;
 }
 
-static bool scan_string(struct lexer *lx, bool report, int depth);
+/* How scanning a string or an interpolation ended. */
+enum scan_result {
+	SCAN_OK,
+	SCAN_OPEN,     /* not terminated, nothing reported yet */
+	SCAN_REPORTED, /* a problem was reported (or would have been, quietly) */
+};
+
+static enum scan_result scan_string(struct lexer *lx, bool report, int depth, bool *plain);
 
 /*
  * Steps over `${ ... }` starting at lx->pos.  Nested strings are skipped
  * whole, so `${f("}")}` ends at the right brace.  Interpolations never span
- * lines.  Returns false (after reporting) when the brace is not closed.
+ * lines.  An empty `${}` is reported but scanning goes on past it.
  */
-static bool scan_interpolation(struct lexer *lx, bool report, int depth)
+static enum scan_result scan_interpolation(struct lexer *lx, bool report, int depth)
 {
 	uint32_t open = lx->pos;
 	lx->pos += 2;
@@ -152,7 +210,7 @@ static bool scan_interpolation(struct lexer *lx, bool report, int depth)
 			if (empty && report)
 				diag_report(lx->diags, E0008, span_at(lx, open, lx->pos),
 					    "empty interpolation '${}'");
-			return !empty;
+			return SCAN_OK;
 		}
 		if (c != ' ' && c != '\t')
 			empty = false;
@@ -166,11 +224,17 @@ static bool scan_interpolation(struct lexer *lx, bool report, int depth)
 					diag_report(lx->diags, E0105, span_at(lx, lx->pos, lx->pos + 1),
 						    "strings nested in interpolations more than %d deep",
 						    LEX_MAX_STRING_DEPTH);
-				lx->pos = lx->end;
-				return false;
+				while (lx->pos < lx->end && at(lx, lx->pos) != '\n')
+					lx->pos++;
+				return SCAN_REPORTED;
 			}
-			if (!scan_string(lx, report, depth + 1))
-				return false;
+			enum scan_result r = scan_string(lx, report, depth + 1, NULL);
+			if (r == SCAN_REPORTED)
+				return r;
+			/* A quote left open inside ${...} almost always means
+			 * the '}' is missing: report that, not the string. */
+			if (r == SCAN_OPEN)
+				break;
 			continue;
 		}
 		lx->pos += checked_char_len(lx, false);
@@ -180,7 +244,7 @@ static bool scan_interpolation(struct lexer *lx, bool report, int depth)
 					     "'${' is not closed before the end of the line");
 		diag_help(lx->diags, d, "write \\${ for a literal '${'");
 	}
-	return false;
+	return SCAN_REPORTED;
 }
 
 static bool starts_triple_quote(const struct lexer *lx, uint32_t i)
@@ -190,37 +254,48 @@ static bool starts_triple_quote(const struct lexer *lx, uint32_t i)
 }
 
 /*
- * Steps over a string literal starting at its opening quote.  Returns false
- * when it is not terminated (reported when `report`).
+ * Steps over a string literal starting at its opening quote.  An
+ * unterminated string is reported (when `report`) only at depth 0; a nested
+ * one is left to the interpolation holding it.  `*plain` (if given) tells
+ * whether the literal's bytes are its value.
  */
-static bool scan_string(struct lexer *lx, bool report, int depth)
+static enum scan_result scan_string(struct lexer *lx, bool report, int depth, bool *plain)
 {
 	uint32_t open = lx->pos;
 	bool multi = starts_triple_quote(lx, open);
 	bool failed = false;
+	bool simple = !multi;
 	lx->pos += multi ? 3 : 1;
+	const unsigned char *text = (const unsigned char *)lx->text;
 	while (lx->pos < lx->end) {
-		unsigned char c = at(lx, lx->pos);
+		lx->pos = skip_class(text, lx->pos, lx->end, CC_PLAIN);
+		if (lx->pos >= lx->end)
+			break;
+		unsigned char c = text[lx->pos];
 		if (c == '"') {
 			if (!multi) {
 				lx->pos++;
-				return !failed;
+				if (plain)
+					*plain = simple && !failed;
+				return failed ? SCAN_REPORTED : SCAN_OK;
 			}
 			if (starts_triple_quote(lx, lx->pos)) {
 				lx->pos += 3;
-				return !failed;
+				return failed ? SCAN_REPORTED : SCAN_OK;
 			}
 		}
 		if (c == '\n' && !multi)
 			break;
 		if (c == '\\') {
+			simple = false;
 			lx->pos++;
 			if (lx->pos < lx->end && at(lx, lx->pos) != '\n')
 				lx->pos += checked_char_len(lx, report);
 			continue;
 		}
 		if (c == '$' && at(lx, lx->pos + 1) == '{') {
-			if (!scan_interpolation(lx, report, depth)) {
+			simple = false;
+			if (scan_interpolation(lx, report, depth) != SCAN_OK) {
 				failed = true;
 				if (!multi)
 					break;
@@ -232,6 +307,10 @@ static bool scan_string(struct lexer *lx, bool report, int depth)
 		}
 		lx->pos += checked_char_len(lx, report);
 	}
+	if (depth > 0)
+		return failed ? SCAN_REPORTED : SCAN_OPEN;
+	if (report)
+		lx->swallowed_closers = true;
 	if (report && !failed) {
 		struct diag *d = diag_report(
 			lx->diags, E0002, span_at(lx, open, open + (multi ? 3 : 1)),
@@ -240,7 +319,7 @@ static bool scan_string(struct lexer *lx, bool report, int depth)
 			  multi ? "close it with \"\"\" on a line of its own"
 				: "close it with '\"' on the same line, or use a \"\"\" multi-line string");
 	}
-	return false;
+	return SCAN_REPORTED;
 }
 
 /* ---- numbers ------------------------------------------------------------- */
@@ -487,10 +566,9 @@ struct token lex_next(struct lexer *lx)
 {
 	struct token t;
 	memset(&t, 0, sizeof t);
+	const unsigned char *text = (const unsigned char *)lx->text;
 	for (;;) {
-		while (lx->pos < lx->end &&
-		       (at(lx, lx->pos) == ' ' || at(lx, lx->pos) == '\t' || at(lx, lx->pos) == '\r'))
-			lx->pos++;
+		lx->pos = skip_class(text, lx->pos, lx->end, CC_SPACE);
 		if (lx->pos >= lx->end) {
 			t.kind = TOK_EOF;
 			t.span = span_at(lx, lx->end, lx->end);
@@ -511,9 +589,12 @@ struct token lex_next(struct lexer *lx)
 		}
 		if (is_ident_start(c)) {
 			uint32_t start = lx->pos;
-			while (is_ident_char(at(lx, lx->pos)) ||
-			       (at(lx, lx->pos) == '-' && is_ident_char(at(lx, lx->pos + 1))))
+			for (;;) {
+				lx->pos = skip_class(text, lx->pos, lx->end, CC_ALPHA | CC_DIGIT);
+				if (at(lx, lx->pos) != '-' || !is_ident_char(at(lx, lx->pos + 1)))
+					break;
 				lx->pos++;
+			}
 			t.span = span_at(lx, start, lx->pos);
 			t.v.sym = intern(lx->names, (struct str){ lx->text + start, lx->pos - start });
 			t.kind = t.v.sym->keyword ? (enum tok_kind)t.v.sym->keyword : TOK_IDENT;
@@ -523,7 +604,9 @@ struct token lex_next(struct lexer *lx)
 			return finish(lx, lex_number(lx, t));
 		if (c == '"') {
 			uint32_t start = lx->pos;
-			scan_string(lx, true, 0);
+			bool plain = false;
+			if (scan_string(lx, true, 0, &plain) == SCAN_OK)
+				t.flags = (uint8_t)(TOKF_CLOSED | (plain ? TOKF_PLAIN : 0));
 			t.kind = TOK_STRING;
 			t.span = span_at(lx, start, lx->pos);
 			return finish(lx, t);
@@ -536,6 +619,7 @@ struct token lex_next(struct lexer *lx)
 					lx->pos++;
 				lx->pos += checked_char_len(lx, true);
 			}
+			t.kind = TOK_REGEX;
 			if (at(lx, lx->pos) == '/' && lx->pos < lx->end) {
 				lx->pos++;
 			} else {
@@ -543,8 +627,8 @@ struct token lex_next(struct lexer *lx)
 							     span_at(lx, start, start + 1),
 							     "unterminated pattern");
 				diag_help(lx->diags, d, "close the pattern with '/' on the same line");
+				t.kind = TOK_ERROR;
 			}
-			t.kind = TOK_REGEX;
 			t.span = span_at(lx, start, lx->pos);
 			return finish(lx, t);
 		}
@@ -662,6 +746,8 @@ static uint32_t decode_escape(struct decoder *d, uint32_t i, uint32_t end)
 	}
 }
 
+static bool is_blank(const char *p, uint32_t n);
+
 /* Decodes bytes [i, end) of one line or one-line string into parts. */
 static void decode_run(struct decoder *d, uint32_t i, uint32_t end)
 {
@@ -677,8 +763,9 @@ static void decode_run(struct decoder *d, uint32_t i, uint32_t end)
 			struct lexer probe = *lx;
 			probe.pos = i;
 			probe.end = end;
-			bool ok = scan_interpolation(&probe, false, 0);
-			if (ok) {
+			bool ok = scan_interpolation(&probe, false, 0) == SCAN_OK;
+			/* ${} was reported while scanning; it contributes nothing. */
+			if (ok && !is_blank(lx->text + i + 2, probe.pos - 1 - (i + 2))) {
 				flush_text(d);
 				struct string_part p = { true, span_at(lx, i + 2, probe.pos - 1), NULL, 0 };
 				vec_push(&d->parts, p);
@@ -686,8 +773,11 @@ static void decode_run(struct decoder *d, uint32_t i, uint32_t end)
 			i = probe.pos > i ? probe.pos : end;
 			continue;
 		}
-		strbuf_addch(&d->text, (char)c);
-		i++;
+		uint32_t run = i + 1;
+		while (run < end && lx->text[run] != '\\' && lx->text[run] != '$')
+			run++;
+		strbuf_add(&d->text, lx->text + i, run - i);
+		i = run;
 	}
 }
 
@@ -743,13 +833,13 @@ static void decode_multiline(struct decoder *d, uint32_t lo, uint32_t hi, bool c
 		if (is_blank(lx->text + ls, n)) {
 			strbuf_addch(&d->text, '\n');
 		} else if (n < margin_len || memcmp(lx->text + ls, margin, margin_len) != 0) {
-			uint32_t k = 0;
-			while (k < n && k < margin_len && lx->text[ls + k] == margin[k])
-				k++;
-			struct diag *dg = diag_report(lx->diags, E0011, span_at(lx, ls, ls + k + 1),
+			uint32_t text_lo = ls;
+			while (text_lo < le && (lx->text[text_lo] == ' ' || lx->text[text_lo] == '\t'))
+				text_lo++;
+			struct diag *dg = diag_report(lx->diags, E0011, span_at(lx, text_lo, le),
 						      "line is indented less than the closing \"\"\"");
-			diag_note(lx->diags, dg, span_at(lx, margin_lo, hi + 3),
-				  "the closing delimiter sets the indentation removed from each line");
+			diag_note(lx->diags, dg, span_at(lx, hi, hi + 3),
+				  "the closing delimiter's indentation is removed from every line");
 			return;
 		} else {
 			decode_run(d, ls + margin_len, le);
@@ -766,16 +856,9 @@ void lex_decode_string(struct lexer *lx, const struct token *tok, struct arena *
 	strbuf_init(&d.text);
 	uint32_t lo = tok->span.lo, hi = tok->span.hi;
 	struct lexer probe = *lx;
-	probe.pos = lo;
 	bool multi = starts_triple_quote(&probe, lo);
 	uint32_t q = multi ? 3 : 1;
-	bool closed = hi - lo >= 2 * q && lx->text[hi - 1] == '"' &&
-		      (!multi || starts_triple_quote(&probe, hi - 3));
-	if (closed) {
-		/* Confirm the closing quote is the literal's own end. */
-		probe.pos = lo;
-		closed = scan_string(&probe, false, 0) && probe.pos == hi;
-	}
+	bool closed = tok->flags & TOKF_CLOSED;
 	uint32_t clo = lo + q, chi = closed ? hi - q : hi;
 	if (multi)
 		decode_multiline(&d, clo, chi, closed);

@@ -56,8 +56,15 @@ enum tok_kind {
 	TOK_COUNT
 };
 
+/* Facts about a TOK_STRING found while scanning it. */
+enum token_flag {
+	TOKF_CLOSED = 1, /* the closing quote is there */
+	TOKF_PLAIN = 2,  /* one line, no escapes, no ${}: the bytes are the value */
+};
+
 struct token {
 	enum tok_kind kind;
+	uint8_t flags; /* enum token_flag */
 	struct span span;
 	struct span doc; /* ## comment lines right before this token; lo == hi if none */
 	union {
@@ -78,8 +85,9 @@ struct lexer {
 	enum tok_kind prev, prev2;
 	const struct sym *prev_sym, *prev2_sym;
 	const struct sym *sym_string;
-	/* In interpolations a newline ends nothing and is an error. */
-	bool in_interpolation;
+	/* A string was left open: it swallowed the rest of its line, closers
+	 * included, so an unclosed block at EOF is a consequence, not news. */
+	bool swallowed_closers;
 };
 
 /** A readable name for a token kind, for "expected X, found Y" messages. */
@@ -91,6 +99,10 @@ const char *tok_name(enum tok_kind k);
  */
 void lex_init(struct lexer *lx, const char *text, uint32_t file, uint32_t lo,
 	      uint32_t hi, struct diag_list *diags, struct interner *names);
+
+/** Prepares `sub` to lex bytes [lo, hi) of the file `parent` is lexing
+ * (an interpolation); cheaper than lex_init. */
+void lex_init_sub(struct lexer *sub, const struct lexer *parent, uint32_t lo, uint32_t hi);
 
 /** Returns the next token; reports lexical errors and keeps going. */
 struct token lex_next(struct lexer *lx);

@@ -56,6 +56,11 @@ int orchc_load_file(struct orchc_ctx *ctx, const char *path)
 		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(EISDIR));
 		return -1;
 	}
+	/* Refuse an oversized file from its size, before reading any of it. */
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > SOURCE_MAX_LEN) {
+		fclose(f);
+		return orchc_load_buffer(ctx, path, NULL, (size_t)st.st_size);
+	}
 	struct strbuf sb;
 	strbuf_init(&sb);
 	char buf[65536];
@@ -69,9 +74,10 @@ int orchc_load_file(struct orchc_ctx *ctx, const char *path)
 		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(err));
 		return -1;
 	}
-	if (sb.len > SOURCE_MAX_LEN) {
+	if (sb.len > SOURCE_MAX_LEN) { /* a pipe or a file that grew */
+		size_t len = sb.len;
 		strbuf_release(&sb);
-		return orchc_load_buffer(ctx, path, NULL, SOURCE_MAX_LEN + 1);
+		return orchc_load_buffer(ctx, path, NULL, len);
 	}
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);

@@ -36,6 +36,7 @@ struct parser {
 	bool eof_reported; /* an unclosed block at EOF was reported */
 	bool unwinding;    /* a missing '}' was found: return to the top level */
 	int depth;
+	node_vec scratch; /* items of the lists being parsed (take_list) */
 	const struct sym *w_import, *w_as, *w_type, *w_record, *w_enum, *w_template,
 		*w_profile, *w_export, *w_on, *w_any, *w_else;
 };
@@ -229,6 +230,23 @@ static void synchronize(struct parser *p)
 	}
 }
 
+/* Skips the rest of a block whose '{' was consumed, through its '}'. */
+static void skip_to_closer(struct parser *p)
+{
+	int depth = 0;
+	for (; !at(p, TOK_EOF); next(p)) {
+		if (at(p, TOK_LBRACE) || at(p, TOK_LBRACKET) || at(p, TOK_LPAREN)) {
+			depth++;
+		} else if (at(p, TOK_RBRACE) && depth == 0) {
+			next(p);
+			break;
+		} else if ((at(p, TOK_RBRACE) || at(p, TOK_RBRACKET) || at(p, TOK_RPAREN)) && depth) {
+			depth--;
+		}
+	}
+	p->panic = false;
+}
+
 static bool enter(struct parser *p)
 {
 	if (++p->depth <= PARSE_MAX_DEPTH)
@@ -252,8 +270,22 @@ static struct ast_node *node(struct parser *p, enum ast_kind kind, struct span s
 	struct ast_node *n = arena_zalloc(&p->ctx->arena, sizeof *n);
 	n->kind = (uint8_t)kind;
 	n->span = sp;
-	n->doc = (struct span){ sp.file, sp.lo, sp.lo };
 	return n;
+}
+
+/* The declaration part of a block, template, profile or export. */
+static struct ast_decl *decl_of(struct parser *p, struct ast_node *n)
+{
+	if (!n->decl)
+		n->decl = arena_zalloc(&p->ctx->arena, sizeof *n->decl);
+	return n->decl;
+}
+
+/* Attaches a doc comment; nodes without one stay without a decl. */
+static void set_doc(struct parser *p, struct ast_node *n, struct span doc)
+{
+	if (doc.hi > doc.lo)
+		decl_of(p, n)->doc = doc;
 }
 
 static struct ast_node *error_node(struct parser *p)
@@ -261,10 +293,16 @@ static struct ast_node *error_node(struct parser *p)
 	return node(p, AST_ERROR, here(p));
 }
 
-static struct ast_list finish_list(struct parser *p, node_vec *v)
+/* Moves the nodes pushed on the scratch stack since `base` into the arena.
+ * Nested lists push above their parent's items and pop back before the
+ * parent continues, so one stack serves every list of the file. */
+static struct ast_list take_list(struct parser *p, size_t base)
 {
-	struct ast_list l = { vec_to_arena(&p->ctx->arena, v), (uint32_t)v->len };
-	vec_free(v);
+	size_t n = p->scratch.len - base;
+	struct ast_list l = { vec_copy_to_arena(&p->ctx->arena, p->scratch.items + base, n,
+						sizeof *p->scratch.items),
+			      (uint32_t)n };
+	p->scratch.len = base;
 	return l;
 }
 
@@ -286,16 +324,36 @@ static struct ast_node *name_node(struct parser *p)
 
 /* ---- expressions ---------------------------------------------------------- */
 
+/* What an opener belongs to, for "expected '}' to close 'pod db'": kept as
+ * two words and formatted only when an error is reported. */
+struct owner {
+	const char *word;
+	const char *name; /* NULL: just the word */
+};
+
+static struct owner owner_of(const char *word, const struct sym *name)
+{
+	return (struct owner){ word, name ? name->name : NULL };
+}
+
+static const char *label(struct parser *p, struct owner o)
+{
+	if (!o.name)
+		return arena_printf(&p->ctx->arena, "'%s'", o.word);
+	return arena_printf(&p->ctx->arena, "'%s %s'", o.word, o.name);
+}
+
 static struct ast_node *parse_expr(struct parser *p);
 static struct ast_node *parse_type(struct parser *p);
-static struct ast_list parse_map_body(struct parser *p, struct token open, const char *owner);
+static struct ast_list parse_map_body(struct parser *p, struct token open, struct owner owner);
 
 /* Reports an opener that the end of the file left open (once per file). */
-static void unclosed_at_eof(struct parser *p, char closer, struct span open, const char *owner)
+static void unclosed_at_eof(struct parser *p, char closer, struct span open, struct owner o)
 {
-	if (p->eof_reported)
+	if (p->eof_reported || p->lx->swallowed_closers)
 		return;
 	p->eof_reported = true;
+	const char *owner = label(p, o);
 	struct source_pos pos = position(p, open);
 	struct diag *d = syntax_error(p, E0103, here(p),
 				      "expected '%c' to close %s opened at %u:%u", closer,
@@ -305,12 +363,13 @@ static void unclosed_at_eof(struct parser *p, char closer, struct span open, con
 }
 
 /* Called when a list or call finds neither a separator nor its closer. */
-static void bad_separator(struct parser *p, char closer, struct span open, const char *owner)
+static void bad_separator(struct parser *p, char closer, struct span open, struct owner o)
 {
 	if (at(p, TOK_EOF)) {
-		unclosed_at_eof(p, closer, open, owner);
+		unclosed_at_eof(p, closer, open, o);
 		return;
 	}
+	const char *owner = label(p, o);
 	char what[32];
 	snprintf(what, sizeof what, "',' or '%c'", closer);
 	struct diag *d = expected(p, what);
@@ -327,6 +386,13 @@ static struct ast_node *parse_string(struct parser *p)
 {
 	struct token t = p->tok;
 	next(p);
+	if (t.flags & TOKF_PLAIN) {
+		struct ast_node *n = node(p, AST_STRING, t.span);
+		uint32_t len = t.span.hi - t.span.lo - 2;
+		n->v.s.ptr = arena_strndup(&p->ctx->arena, p->lx->text + t.span.lo + 1, len);
+		n->v.s.len = len;
+		return n;
+	}
 	struct string_part *parts;
 	size_t nparts;
 	lex_decode_string(p->lx, &t, &p->ctx->arena, &parts, &nparts);
@@ -341,13 +407,13 @@ static struct ast_node *parse_string(struct parser *p)
 		return n;
 	}
 	struct ast_node *n = node(p, AST_INTERP, t.span);
-	node_vec items = VEC_INIT;
+	size_t items = p->scratch.len;
 	for (size_t i = 0; i < nparts; i++) {
 		if (!parts[i].is_expr) {
 			struct ast_node *s = node(p, AST_STRING, t.span);
 			s->v.s.ptr = parts[i].text;
 			s->v.s.len = (uint32_t)parts[i].len;
-			vec_push(&items, s);
+			vec_push(&p->scratch, s);
 			continue;
 		}
 		/* Parse the interpolation with its own lexer, then resume. */
@@ -355,8 +421,8 @@ static struct ast_node *parse_string(struct parser *p)
 		struct token saved_tok = p->tok, saved_ahead = p->ahead, saved_prev = p->prev;
 		struct span saved_last = p->last_real;
 		bool saved_has_ahead = p->has_ahead, saved_doc_taken = p->doc_taken;
-		lex_init(&sub, outer->text, outer->file, parts[i].span.lo, parts[i].span.hi,
-			 outer->diags, outer->names);
+		bool saved_eof_reported = p->eof_reported;
+		lex_init_sub(&sub, outer, parts[i].span.lo, parts[i].span.hi);
 		p->lx = &sub;
 		p->has_ahead = false;
 		p->tok = lex_next(&sub);
@@ -373,10 +439,11 @@ static struct ast_node *parse_string(struct parser *p)
 		p->last_real = saved_last;
 		p->has_ahead = saved_has_ahead;
 		p->doc_taken = saved_doc_taken;
-		vec_push(&items, e);
+		p->eof_reported = saved_eof_reported;
+		vec_push(&p->scratch, e);
 	}
 	free(parts);
-	n->list = finish_list(p, &items);
+	n->list = take_list(p, items);
 	return n;
 }
 
@@ -387,7 +454,7 @@ static struct ast_node *parse_list(struct parser *p)
 	struct token open = p->tok;
 	struct ast_node *n = node(p, AST_LIST, open.span);
 	next(p);
-	node_vec items = VEC_INIT;
+	size_t items = p->scratch.len;
 	for (;;) {
 		skip_newlines(p);
 		if (accept(p, TOK_RBRACKET))
@@ -400,17 +467,17 @@ static struct ast_node *parse_list(struct parser *p)
 			next(p);
 			e = t;
 		}
-		vec_push(&items, e);
+		vec_push(&p->scratch, e);
 		if (p->panic)
 			break;
 		if (accept(p, TOK_COMMA) || accept(p, TOK_NEWLINE))
 			continue;
 		if (accept(p, TOK_RBRACKET))
 			break;
-		bad_separator(p, ']', open.span, "'['");
+		bad_separator(p, ']', open.span, owner_of("[", NULL));
 		break;
 	}
-	n->list = finish_list(p, &items);
+	n->list = take_list(p, items);
 	return close_span(p, n);
 }
 
@@ -420,7 +487,7 @@ static struct ast_list parse_args(struct parser *p)
 {
 	struct token open = p->tok;
 	next(p);
-	node_vec args = VEC_INIT;
+	size_t args = p->scratch.len;
 	bool named_seen = false;
 	for (;;) {
 		skip_newlines(p);
@@ -442,7 +509,7 @@ static struct ast_list parse_args(struct parser *p)
 		}
 		arg->a = parse_expr(p);
 		close_span(p, arg);
-		vec_push(&args, arg);
+		vec_push(&p->scratch, arg);
 		if (p->panic)
 			break;
 		skip_newlines(p);
@@ -450,10 +517,10 @@ static struct ast_list parse_args(struct parser *p)
 			continue;
 		if (accept(p, TOK_RPAREN))
 			break;
-		bad_separator(p, ')', open.span, "'('");
+		bad_separator(p, ')', open.span, owner_of("(", NULL));
 		break;
 	}
-	return finish_list(p, &args);
+	return take_list(p, args);
 }
 
 /* primary -> INT | FLOAT | DURATION | SIZE | string | 'true' | 'false'
@@ -496,7 +563,7 @@ static struct ast_node *parse_primary(struct parser *p)
 	case TOK_LBRACE: {
 		struct token open = p->tok;
 		n = node(p, AST_MAP, open.span);
-		n->list = parse_map_body(p, open, "'{'");
+		n->list = parse_map_body(p, open, owner_of("{", NULL));
 		return close_span(p, n);
 	}
 	case TOK_LPAREN: {
@@ -506,7 +573,7 @@ static struct ast_node *parse_primary(struct parser *p)
 		n = parse_expr(p);
 		skip_newlines(p);
 		if (!p->panic && !accept(p, TOK_RPAREN))
-			bad_separator(p, ')', open.span, "'('");
+			bad_separator(p, ')', open.span, owner_of("(", NULL));
 		return n;
 	}
 	default: {
@@ -698,8 +765,9 @@ static struct ast_node *parse_type_primary(struct parser *p)
 		const char *text = p->ctx->sources.files[p->tok.span.file].text;
 		if (hi > lo && text[hi - 1] == '/')
 			hi--;
-		c->v.s.ptr = arena_strndup(&p->ctx->arena, text + lo, hi - lo);
-		c->v.s.len = hi - lo;
+		c->b = node(p, AST_STRING, (struct span){ p->tok.span.file, lo, hi });
+		c->b->v.s.ptr = arena_strndup(&p->ctx->arena, text + lo, hi - lo);
+		c->b->v.s.len = hi - lo;
 		next(p);
 	} else if (at(p, TOK_STRING)) {
 		c = node(p, AST_TYPE_ARG, n->span);
@@ -731,7 +799,7 @@ static struct ast_node *parse_type_opt(struct parser *p)
 	return n;
 }
 
-/* type -> type_opt { '|' type_opt }    (two or more: an enum of bare names) */
+/* type -> type_opt { [ NL ] '|' { NL } type_opt }   (two or more: an enum of bare names) */
 static struct ast_node *parse_type(struct parser *p)
 {
 	if (!enter(p)) {
@@ -739,12 +807,14 @@ static struct ast_node *parse_type(struct parser *p)
 		return error_node(p);
 	}
 	struct ast_node *first = parse_type_opt(p);
+	if (!p->panic && at(p, TOK_NEWLINE) && peek(p)->kind == TOK_PIPE)
+		next(p);
 	if (p->panic || !at(p, TOK_PIPE)) {
 		leave(p);
 		return first;
 	}
 	struct ast_node *n = node(p, AST_TYPE_ENUM, first->span);
-	node_vec members = VEC_INIT;
+	size_t members = p->scratch.len;
 	struct ast_node *m = first;
 	for (;;) {
 		if (m->kind != AST_TYPE_NAME || m->a) {
@@ -755,13 +825,15 @@ static struct ast_node *parse_type(struct parser *p)
 		}
 		struct ast_node *name = node(p, AST_NAME, m->span);
 		name->name = m->name;
-		vec_push(&members, name);
+		vec_push(&p->scratch, name);
+		if (at(p, TOK_NEWLINE) && peek(p)->kind == TOK_PIPE)
+			next(p); /* a line may start with '|' */
 		if (!accept(p, TOK_PIPE))
 			break;
 		skip_newlines(p);
 		m = parse_type_opt(p);
 	}
-	n->list = finish_list(p, &members);
+	n->list = take_list(p, members);
 	leave(p);
 	return close_span(p, n);
 }
@@ -770,7 +842,7 @@ static struct ast_node *parse_type(struct parser *p)
 static struct ast_node *parse_param(struct parser *p)
 {
 	struct ast_node *n = node(p, AST_PARAM, p->tok.span);
-	n->doc = take_doc(p);
+	set_doc(p, n, take_doc(p));
 	if (!at(p, TOK_IDENT)) {
 		expected(p, "a parameter name");
 		n->kind = AST_ERROR;
@@ -792,30 +864,20 @@ static struct ast_node *parse_param(struct parser *p)
 
 static struct ast_node *parse_item(struct parser *p, enum block_kind parent);
 
-static const char *block_label(struct parser *p, struct token kind_tok, const struct sym *name)
-{
-	if (!name)
-		return arena_printf(&p->ctx->arena, "'%s'", kind_tok.v.sym->name);
-	return arena_printf(&p->ctx->arena, "'%s %s'", kind_tok.v.sym->name, name->name);
-}
-
 static bool is_top_keyword(const struct parser *p, const struct sym *s)
 {
 	return s == p->w_import || s == p->w_type || s == p->w_record || s == p->w_enum ||
 	       s == p->w_template || s == p->w_profile ||
-	       (kind_lookup(sym_str(s)) != KIND_COUNT &&
-		kind_allows(KIND_TOP, kind_lookup(sym_str(s))));
+	       (kind_of(s) != KIND_COUNT && kind_allows(KIND_TOP, kind_of(s)));
 }
 
 /* A declaration word at column 1, followed by a name, inside a block: the
  * block's '}' is missing. */
 static bool looks_like_new_declaration(struct parser *p)
 {
-	if (!at(p, TOK_IDENT) || !is_top_keyword(p, p->tok.v.sym))
-		return false;
 	uint32_t lo = p->tok.span.lo;
-	const char *text = p->ctx->sources.files[p->tok.span.file].text;
-	if (lo > 0 && text[lo - 1] != '\n')
+	if (!at(p, TOK_IDENT) || (lo > 0 && p->lx->text[lo - 1] != '\n') ||
+	    !is_top_keyword(p, p->tok.v.sym))
 		return false;
 	enum tok_kind k = peek(p)->kind;
 	return k == TOK_IDENT || k == TOK_STRING;
@@ -828,14 +890,14 @@ static bool looks_like_new_declaration(struct parser *p)
  * children unchecked) after its opening brace token `open`.
  */
 static struct ast_list parse_body(struct parser *p, enum block_kind kind, struct token open,
-				  const char *owner)
+				  struct owner o)
 {
-	node_vec items = VEC_INIT;
+	size_t items = p->scratch.len;
 	next(p); /* '{' */
 	if (!enter(p)) {
 		leave(p);
-		synchronize(p);
-		return finish_list(p, &items);
+		skip_to_closer(p);
+		return take_list(p, items);
 	}
 	for (;;) {
 		while (at(p, TOK_NEWLINE) || at(p, TOK_COMMA))
@@ -845,10 +907,11 @@ static struct ast_list parse_body(struct parser *p, enum block_kind kind, struct
 		if (accept(p, TOK_RBRACE))
 			break;
 		if (at(p, TOK_EOF)) {
-			unclosed_at_eof(p, '}', open.span, owner);
+			unclosed_at_eof(p, '}', open.span, o);
 			break;
 		}
 		if (looks_like_new_declaration(p)) {
+			const char *owner = label(p, o);
 			struct source_pos pos = position(p, open.span);
 			struct diag *d = syntax_error(p, E0103, here(p),
 						      "expected '}' to close %s opened at %u:%u",
@@ -865,7 +928,7 @@ static struct ast_list parse_body(struct parser *p, enum block_kind kind, struct
 			break;
 		}
 		struct ast_node *item = parse_item(p, kind);
-		vec_push(&items, item);
+		vec_push(&p->scratch, item);
 		if (p->unwinding)
 			break;
 		if (p->panic) {
@@ -882,19 +945,19 @@ static struct ast_list parse_body(struct parser *p, enum block_kind kind, struct
 		synchronize(p);
 	}
 	leave(p);
-	return finish_list(p, &items);
+	return take_list(p, items);
 }
 
 /* map_body -> '{' { sep } [ entry { sep { sep } entry } ] { sep } '}'
  * entry    -> ( IDENT | STRING ) ( '=' expr | map_body ) */
-static struct ast_list parse_map_body(struct parser *p, struct token open, const char *owner)
+static struct ast_list parse_map_body(struct parser *p, struct token open, struct owner o)
 {
-	node_vec items = VEC_INIT;
+	size_t items = p->scratch.len;
 	next(p); /* '{' */
 	if (!enter(p)) {
 		leave(p);
-		synchronize(p);
-		return finish_list(p, &items);
+		skip_to_closer(p);
+		return take_list(p, items);
 	}
 	for (;;) {
 		while (at(p, TOK_NEWLINE) || at(p, TOK_COMMA))
@@ -902,11 +965,11 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, const
 		if (p->unwinding || accept(p, TOK_RBRACE))
 			break;
 		if (at(p, TOK_EOF)) {
-			unclosed_at_eof(p, '}', open.span, owner);
+			unclosed_at_eof(p, '}', open.span, o);
 			break;
 		}
 		struct ast_node *f = node(p, AST_FIELD, p->tok.span);
-		f->doc = take_doc(p);
+		set_doc(p, f, take_doc(p));
 		if (at(p, TOK_IDENT)) {
 			f->name = p->tok.v.sym;
 			next(p);
@@ -927,8 +990,7 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, const
 			} else if (at(p, TOK_LBRACE)) {
 				struct token inner = p->tok;
 				struct ast_node *m = node(p, AST_MAP, inner.span);
-				m->list = parse_map_body(p, inner,
-							 arena_printf(&p->ctx->arena, "'%s'", f->name->name));
+				m->list = parse_map_body(p, inner, owner_of(f->name->name, NULL));
 				f->a = close_span(p, m);
 			} else {
 				expected(p, "'=' or '{' after the key");
@@ -938,7 +1000,7 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, const
 			f->a = error_node(p);
 		if (!f->name)
 			f->kind = AST_ERROR;
-		vec_push(&items, close_span(p, f));
+		vec_push(&p->scratch, close_span(p, f));
 		if (p->unwinding)
 			break;
 		if (p->panic) {
@@ -955,7 +1017,7 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, const
 		synchronize(p);
 	}
 	leave(p);
-	return finish_list(p, &items);
+	return take_list(p, items);
 }
 
 /* Checks that `kind_tok` names a kind that `parent` may hold; reports E0104
@@ -963,7 +1025,7 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, const
 static enum block_kind check_kind(struct parser *p, enum block_kind parent, struct token kind_tok)
 {
 	struct str word = sym_str(kind_tok.v.sym);
-	enum block_kind k = kind_lookup(word);
+	enum block_kind k = kind_of(kind_tok.v.sym);
 	if (parent == KIND_COUNT)
 		return k; /* inside an unknown block: nothing to check against */
 	if (k != KIND_COUNT && kind_allows(parent, k))
@@ -1007,12 +1069,12 @@ static struct ast_node *parse_export(struct parser *p, struct ast_node *n)
 	struct token open = p->tok;
 	if (!expect(p, TOK_LPAREN, "and its parameters after the function name"))
 		return n;
-	node_vec params = VEC_INIT;
+	size_t params = p->scratch.len;
 	for (;;) {
 		skip_newlines(p);
 		if (accept(p, TOK_RPAREN))
 			break;
-		vec_push(&params, parse_param(p));
+		vec_push(&p->scratch, parse_param(p));
 		if (p->panic)
 			break;
 		skip_newlines(p);
@@ -1020,15 +1082,14 @@ static struct ast_node *parse_export(struct parser *p, struct ast_node *n)
 			continue;
 		if (accept(p, TOK_RPAREN))
 			break;
-		bad_separator(p, ')', open.span, "'('");
+		bad_separator(p, ')', open.span, owner_of("(", NULL));
 		break;
 	}
-	n->list = finish_list(p, &params);
+	n->list = take_list(p, params);
 	if (!p->panic && accept(p, TOK_ARROW))
 		n->a = parse_type(p);
 	if (!p->panic && at(p, TOK_LBRACE))
-		n->body = parse_body(p, KIND_EXPORT, p->tok,
-				     arena_printf(&p->ctx->arena, "'export %s'", n->name->name));
+		decl_of(p, n)->body = parse_body(p, KIND_EXPORT, p->tok, owner_of("export", n->name));
 	return close_span(p, n);
 }
 
@@ -1070,12 +1131,12 @@ static struct ast_node *parse_step(struct parser *p, struct ast_node *target)
 		return step;
 	}
 	next(p);
-	node_vec devices = VEC_INIT;
+	size_t devices = p->scratch.len;
 	if (at_word(p, p->w_any)) {
 		step->flags |= AST_ON_ANY;
 		next(p);
 	} else if (at(p, TOK_IDENT)) {
-		vec_push(&devices, name_node(p));
+		vec_push(&p->scratch, name_node(p));
 	} else {
 		syntax_error(p, E0108, here(p), "expected a device name or 'any' after 'on', found %s",
 			     describe(p, &p->tok));
@@ -1087,9 +1148,9 @@ static struct ast_node *parse_step(struct parser *p, struct ast_node *target)
 				     describe(p, &p->tok));
 			break;
 		}
-		vec_push(&devices, name_node(p));
+		vec_push(&p->scratch, name_node(p));
 	}
-	step->list = finish_list(p, &devices);
+	step->list = take_list(p, devices);
 	return close_span(p, step);
 }
 
@@ -1116,8 +1177,8 @@ static struct ast_node *parse_path(struct parser *p)
 static struct ast_node *parse_chain(struct parser *p, struct ast_node *first)
 {
 	struct ast_node *chain = node(p, AST_CHAIN, first->span);
-	node_vec steps = VEC_INIT;
-	vec_push(&steps, parse_step(p, first));
+	size_t steps = p->scratch.len;
+	vec_push(&p->scratch, parse_step(p, first));
 	while (!p->panic) {
 		if (at(p, TOK_NEWLINE) && peek(p)->kind == TOK_ARROW)
 			next(p);
@@ -1129,9 +1190,9 @@ static struct ast_node *parse_chain(struct parser *p, struct ast_node *first)
 				     describe(p, &p->tok));
 			break;
 		}
-		vec_push(&steps, parse_step(p, parse_path(p)));
+		vec_push(&p->scratch, parse_step(p, parse_path(p)));
 	}
-	chain->list = finish_list(p, &steps);
+	chain->list = take_list(p, steps);
 	return close_span(p, chain);
 }
 
@@ -1161,18 +1222,18 @@ static struct ast_node *parse_block_rest(struct parser *p, struct ast_node *n,
 {
 	n->name = p->tok.v.sym;
 	next(p);
-	const char *label = block_label(p, kind_tok, n->name);
+	struct owner o = owner_of(kind_tok.v.sym->name, n->name);
 	if (accept(p, TOK_ASSIGN)) {
 		n->a = parse_expr(p);
 		if (!p->panic && at(p, TOK_LBRACE)) {
 			n->flags |= AST_HAS_BODY;
-			n->body = parse_body(p, kind, p->tok, label);
+			decl_of(p, n)->body = parse_body(p, kind, p->tok, o);
 		}
 	} else if (at(p, TOK_LBRACE)) {
 		n->flags |= AST_HAS_BODY;
-		n->body = parse_body(p, kind, p->tok, label);
+		decl_of(p, n)->body = parse_body(p, kind, p->tok, o);
 	} else {
-		syntax_error(p, E0101, here(p), "expected '{' or '=' after %s, found %s", label,
+		syntax_error(p, E0101, here(p), "expected '{' or '=' after %s, found %s", label(p, o),
 			     describe(p, &p->tok));
 	}
 	return close_span(p, n);
@@ -1196,8 +1257,8 @@ static struct ast_node *parse_item(struct parser *p, enum block_kind parent)
 
 	if (after == TOK_IDENT) {
 		struct ast_node *n = node(p, AST_BLOCK, first.span);
-		n->doc = doc;
-		n->kw = first.v.sym;
+		set_doc(p, n, doc);
+		decl_of(p, n)->kw = first.v.sym;
 		next(p);
 		if (first.v.sym == p->w_export && parent != KIND_COUNT && kind_allows(parent, KIND_EXPORT))
 			return parse_export(p, n);
@@ -1208,13 +1269,17 @@ static struct ast_node *parse_item(struct parser *p, enum block_kind parent)
 	struct ast_node *path = parse_path(p);
 	if (p->panic)
 		return path;
-	if (path->kind == AST_MEMBER && (at_word(p, p->w_on) || at(p, TOK_ARROW) || at_on(p)))
+	/* In a deployment a dotted path starts a step; elsewhere only a
+	 * following 'on' or '->' makes it one. */
+	if (path->kind == AST_MEMBER &&
+	    ((parent == KIND_DEPLOYMENT && !at(p, TOK_ASSIGN) && !at(p, TOK_LBRACE)) ||
+	     at_word(p, p->w_on) || at(p, TOK_ARROW) || at_on(p)))
 		return parse_chain(p, path);
 	if (p->panic)
 		return path;
 
 	struct ast_node *f = node(p, AST_FIELD, first.span);
-	f->doc = doc;
+	set_doc(p, f, doc);
 	f->name = path->name;
 	if (path->kind == AST_MEMBER) {
 		f->list = path_segments(p, path);
@@ -1232,7 +1297,7 @@ static struct ast_node *parse_item(struct parser *p, enum block_kind parent)
 	} else if (at(p, TOK_LBRACE)) {
 		struct token open = p->tok;
 		struct ast_node *m = node(p, AST_MAP, open.span);
-		m->list = parse_map_body(p, open, arena_printf(&p->ctx->arena, "'%s'", f->name->name));
+		m->list = parse_map_body(p, open, owner_of(f->name->name, NULL));
 		f->a = close_span(p, m);
 	} else {
 		struct diag *d = syntax_error(p, E0101, here(p),
@@ -1252,18 +1317,16 @@ static struct ast_node *parse_item(struct parser *p, enum block_kind parent)
 static struct ast_node *parse_import(struct parser *p, struct span doc)
 {
 	struct ast_node *n = node(p, AST_IMPORT, p->tok.span);
-	n->doc = doc;
+	set_doc(p, n, doc);
 	next(p);
 	if (!at(p, TOK_STRING)) {
 		expected(p, "a module path string after 'import'");
 		return n;
 	}
 	n->a = parse_string(p);
-	if (n->a->kind == AST_STRING) {
-		n->v.s = n->a->v.s;
-	} else {
+	if (n->a->kind != AST_STRING) {
 		syntax_error(p, E0101, n->a->span, "an import path cannot be interpolated");
-		n->v.s = (struct ast_str){ "", 0 };
+		n->a->kind = AST_ERROR;
 	}
 	if (at_word(p, p->w_as)) {
 		next(p);
@@ -1298,9 +1361,8 @@ static struct ast_node *parse_members(struct parser *p, struct ast_node *n, bool
 	struct token open = p->tok;
 	if (!expect(p, TOK_LBRACE, is_record ? "to start the record's fields" : "to start the enum's members"))
 		return n;
-	const char *owner = arena_printf(&p->ctx->arena, "'%s %s'", is_record ? "record" : "enum",
-					 n->name->name);
-	node_vec items = VEC_INIT;
+	struct owner owner = owner_of(is_record ? "record" : "enum", n->name);
+	size_t items = p->scratch.len;
 	for (;;) {
 		while (at(p, TOK_NEWLINE) || at(p, TOK_COMMA))
 			next(p);
@@ -1311,12 +1373,12 @@ static struct ast_node *parse_members(struct parser *p, struct ast_node *n, bool
 			break;
 		}
 		if (is_record) {
-			vec_push(&items, parse_param(p));
+			vec_push(&p->scratch, parse_param(p));
 		} else if (at(p, TOK_IDENT)) {
 			struct span doc = take_doc(p);
 			struct ast_node *m = name_node(p);
-			m->doc = doc;
-			vec_push(&items, m);
+			set_doc(p, m, doc);
+			vec_push(&p->scratch, m);
 		} else {
 			expected(p, "an enum member name");
 		}
@@ -1330,7 +1392,7 @@ static struct ast_node *parse_members(struct parser *p, struct ast_node *n, bool
 			synchronize(p);
 		}
 	}
-	n->list = finish_list(p, &items);
+	n->list = take_list(p, items);
 	return close_span(p, n);
 }
 
@@ -1343,12 +1405,12 @@ static struct ast_node *parse_template(struct parser *p, struct ast_node *n)
 	struct token open = p->tok;
 	if (!expect(p, TOK_LPAREN, "and its parameters after the template's name"))
 		return n;
-	node_vec params = VEC_INIT;
+	size_t params = p->scratch.len;
 	for (;;) {
 		skip_newlines(p);
 		if (accept(p, TOK_RPAREN))
 			break;
-		vec_push(&params, parse_param(p));
+		vec_push(&p->scratch, parse_param(p));
 		if (p->panic)
 			break;
 		skip_newlines(p);
@@ -1356,10 +1418,10 @@ static struct ast_node *parse_template(struct parser *p, struct ast_node *n)
 			continue;
 		if (accept(p, TOK_RPAREN))
 			break;
-		bad_separator(p, ')', open.span, "'('");
+		bad_separator(p, ')', open.span, owner_of("(", NULL));
 		break;
 	}
-	n->list = finish_list(p, &params);
+	n->list = take_list(p, params);
 	if (p->panic)
 		return n;
 	if (!at(p, TOK_IDENT)) {
@@ -1370,9 +1432,9 @@ static struct ast_node *parse_template(struct parser *p, struct ast_node *n)
 		return n;
 	}
 	struct token kind_tok = p->tok;
-	n->kw = kind_tok.v.sym;
+	decl_of(p, n)->kw = kind_tok.v.sym;
 	next(p);
-	enum block_kind kind = kind_lookup(sym_str(kind_tok.v.sym));
+	enum block_kind kind = kind_of(kind_tok.v.sym);
 	if (kind == KIND_COUNT || kind == KIND_PROFILE) {
 		struct diag *d = report(p, E0104, kind_tok.span, "unknown block kind '%s' for a template",
 					kind_tok.v.sym->name);
@@ -1392,8 +1454,7 @@ static struct ast_node *parse_template(struct parser *p, struct ast_node *n)
 		return n;
 	}
 	n->flags |= AST_HAS_BODY;
-	n->body = parse_body(p, kind, p->tok,
-			     arena_printf(&p->ctx->arena, "'template %s'", n->name->name));
+	decl_of(p, n)->body = parse_body(p, kind, p->tok, owner_of("template", n->name));
 	return close_span(p, n);
 }
 
@@ -1423,7 +1484,7 @@ static struct ast_node *parse_decl(struct parser *p, bool *seen_decl)
 	*seen_decl = true;
 	enum tok_kind after = peek(p)->kind;
 	struct ast_node *n = node(p, AST_BLOCK, p->tok.span);
-	n->doc = doc;
+	set_doc(p, n, doc);
 	struct token kw = p->tok;
 	if (after == TOK_IDENT) {
 		next(p);
@@ -1442,12 +1503,11 @@ static struct ast_node *parse_decl(struct parser *p, bool *seen_decl)
 				expected(p, "'{' to start the profile");
 				return n;
 			}
-			n->body = parse_body(p, KIND_PROFILE, open,
-					     arena_printf(&p->ctx->arena, "'profile %s'", n->name->name));
+			decl_of(p, n)->body = parse_body(p, KIND_PROFILE, open, owner_of("profile", n->name));
 			return close_span(p, n);
 		}
-		n->kw = w;
-		enum block_kind kind = kind_lookup(sym_str(w));
+		decl_of(p, n)->kw = w;
+		enum block_kind kind = kind_of(w);
 		if (kind == KIND_COUNT || !kind_allows(KIND_TOP, kind)) {
 			struct diag *d = report(p, E0102, kw.span, "unknown declaration '%s'", w->name);
 			const char *guess = NULL;
@@ -1498,13 +1558,14 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 	p.w_on = intern_cstr(in, "on");
 	p.w_any = intern_cstr(in, "any");
 	p.w_else = intern_cstr(in, "else");
+	kinds_intern(in);
 	p.tok = lex_next(&lx);
 	p.prev = p.tok;
 	p.prev.span.hi = p.prev.span.lo = 0;
 	p.last_real = p.prev.span;
 
 	struct ast_node *root = node(&p, AST_FILE, (struct span){ file, 0, f->len });
-	node_vec decls = VEC_INIT;
+	size_t decls = p.scratch.len;
 	bool seen_decl = false;
 	for (;;) {
 		while (at(&p, TOK_NEWLINE) || at(&p, TOK_COMMA))
@@ -1513,7 +1574,7 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 		if (at(&p, TOK_EOF))
 			break;
 		struct ast_node *d = parse_decl(&p, &seen_decl);
-		vec_push(&decls, d);
+		vec_push(&p.scratch, d);
 		if (p.unwinding)
 			continue;
 		if (p.panic) {
@@ -1532,6 +1593,7 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 		}
 	}
 	warn_dangling_doc(&p);
-	root->list = finish_list(&p, &decls);
+	root->list = take_list(&p, decls);
+	vec_free(&p.scratch);
 	return root;
 }

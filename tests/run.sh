@@ -1,0 +1,221 @@
+#!/bin/sh
+# tests/run.sh - the whole test suite (run by `make test`).
+#
+#   ORCHC=bin/orchc BUILD=build/release sh tests/run.sh
+#   UPDATE_GOLDEN=1 ... rewrites expected outputs so the diff gets reviewed.
+#
+# Sections: unit tests (cmocka), parse goldens, one error case per
+# diagnostic code, CLI behaviour, pathological inputs, examples and stdlib,
+# fuzz regressions, generated man page.  Prints one line per failure and a
+# summary; exits 1 if anything failed.
+
+set -u
+ORCHC=${ORCHC:-bin/orchc}
+BUILD=${BUILD:-build/release}
+UPDATE=${UPDATE_GOLDEN:-}
+case $ORCHC in /*) ;; *) ORCHC=$(pwd)/$ORCHC ;; esac
+case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+TOP=$(pwd)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/orchc-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+export NO_COLOR=1
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# Compares file $2 (actual) with golden $1, or rewrites it under UPDATE_GOLDEN.
+golden() {
+	if [ -n "$UPDATE" ]; then
+		cp "$2" "$1"
+		ok
+	elif diff -u "$1" "$2" > "$TMP/diff"; then
+		ok
+	else
+		bad "$1 differs:"
+		head -n 40 "$TMP/diff"
+	fi
+}
+
+# ---- unit tests -------------------------------------------------------------
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	if "$t" > "$TMP/unit.out" 2>&1 && grep -q 'PASSED' "$TMP/unit.out" &&
+	   ! grep -q 'FAILED' "$TMP/unit.out"; then
+		ok
+	else
+		bad "unit test $(basename "$t")"
+		cat "$TMP/unit.out"
+	fi
+done
+
+# ---- parse goldens: tests/parse/NAME.orch -> NAME.ast -------------------------
+cd "$TOP/tests/parse" || exit 2
+for src in *.orch; do
+	name=${src%.orch}
+	"$ORCHC" parse --dump-ast "$src" > "$TMP/ast" 2> "$TMP/err"
+	rc=$?
+	if [ $rc -ne 0 ] || [ -s "$TMP/err" ]; then
+		bad "parse $src: exit $rc"
+		cat "$TMP/err"
+		continue
+	fi
+	golden "$name.ast" "$TMP/ast"
+done
+
+# ---- error cases: tests/errors/CODE-what.orch -> .err (text) or .json ---------
+# A CODE-what.gen case makes its input at run time (a 5 GiB sparse file, a
+# missing file); it defines make_input and EXPECT_EXIT.
+expect_code() {
+	src=$1 rc=$2 want=$3
+	code=${src%%-*}
+	[ "$rc" -eq "$want" ] && ok || bad "$src: exit $rc, expected $want"
+	grep -q "$code" "$TMP/out" && ok || bad "$src: does not report $code"
+}
+cd "$TOP/tests/errors" || exit 2
+for src in *.orch; do
+	name=${src%.orch}
+	if [ -f "$name.json" ]; then
+		"$ORCHC" check --format json "$src" > "$TMP/out" 2>&1
+		rc=$?
+		golden "$name.json" "$TMP/out"
+	else
+		"$ORCHC" check "$src" > "$TMP/out" 2>&1
+		rc=$?
+		golden "$name.err" "$TMP/out"
+	fi
+	case $name in W*) want=0 ;; *) want=1 ;; esac
+	expect_code "$src" $rc $want
+done
+for gen in *.gen; do
+	[ -f "$gen" ] || continue
+	name=${gen%.gen}
+	EXPECT_EXIT=1
+	. "./$gen"
+	mkdir -p "$TMP/gen"
+	(cd "$TMP/gen" && make_input "$name.orch")
+	(cd "$TMP/gen" && "$ORCHC" check "$name.orch") > "$TMP/out" 2>&1
+	rc=$?
+	rm -f "$TMP/gen/$name.orch"
+	golden "$name.err" "$TMP/out"
+	expect_code "$gen" $rc "$EXPECT_EXIT"
+done
+# Every code in the table has a case.
+"$ORCHC" explain --list | cut -d ' ' -f 1 > "$TMP/codes"
+while read -r code; do
+	set -- "$code"-*.orch "$code"-*.gen
+	[ -f "$1" ] || [ -f "$2" ] && ok || bad "diagnostic $code has no test in tests/errors/"
+done < "$TMP/codes"
+cd "$TOP" || exit 2
+
+# ---- command line -------------------------------------------------------------
+expect_exit() {
+	want=$1
+	shift
+	"$@" > "$TMP/cli.out" 2>&1
+	rc=$?
+	[ $rc -eq "$want" ] && ok || { bad "'$*' exited $rc, expected $want"; cat "$TMP/cli.out"; }
+}
+expect_exit 0 "$ORCHC" --version
+grep -q '^orchc [0-9]' "$TMP/cli.out" || bad "--version prints 'orchc VERSION'"
+expect_exit 0 "$ORCHC" help
+expect_exit 0 "$ORCHC" check --help
+grep -q 'usage: orchc check' "$TMP/cli.out" || bad "check --help shows usage"
+expect_exit 0 "$ORCHC" help parse
+expect_exit 2 "$ORCHC"
+expect_exit 2 "$ORCHC" frobnicate
+expect_exit 2 "$ORCHC" check
+expect_exit 2 "$ORCHC" check --format yaml x.orch
+expect_exit 2 "$ORCHC" check --error-limit -3 x.orch
+expect_exit 2 "$ORCHC" check --bogus x.orch
+expect_exit 2 "$ORCHC" check "$TMP/does-not-exist.orch"
+grep -q 'error\[E0012\]: cannot read .*No such file or directory' "$TMP/cli.out" ||
+	bad "missing file reports E0012 with the reason"
+expect_exit 2 "$ORCHC" check "$TMP"
+expect_exit 0 "$ORCHC" explain E0103
+grep -q 'unclosed delimiter' "$TMP/cli.out" || bad "explain E0103 shows its title"
+expect_exit 0 "$ORCHC" explain e0103
+expect_exit 2 "$ORCHC" explain E9999
+expect_exit 0 "$ORCHC" parse --dump-ast tests/parse/language-stack.orch
+# --error-limit caps the shown diagnostics and says how many were hidden.
+printf 'stack a {\n  x = =\n  y = =\n  z = =\n}\n' > "$TMP/three.orch"
+expect_exit 1 "$ORCHC" check --error-limit 2 "$TMP/three.orch"
+[ "$(grep -c 'error\[' "$TMP/cli.out")" -eq 2 ] || bad "--error-limit 2 shows two errors"
+grep -q '1 more not shown' "$TMP/cli.out" || bad "--error-limit reports hidden diagnostics"
+# Colour only when asked (or on a terminal without NO_COLOR).
+"$ORCHC" check --color always "$TMP/three.orch" 2>&1 | grep -q "$(printf '\033')\[" ||
+	bad "--color always colours"
+"$ORCHC" check --color never "$TMP/three.orch" 2>&1 | grep -q "$(printf '\033')" &&
+	bad "--color never does not colour"
+NO_COLOR=1 "$ORCHC" check "$TMP/three.orch" 2>&1 | grep -q "$(printf '\033')" &&
+	bad "NO_COLOR disables colour"
+# JSON goes to stdout, and is one array even when clean.
+printf 'stack a {}\n' > "$TMP/clean.orch"
+[ "$("$ORCHC" check --format json "$TMP/clean.orch")" = "[]" ] || bad "clean JSON is []"
+# Same input, byte-identical output.
+"$ORCHC" parse --dump-ast tests/parse/language-stack.orch > "$TMP/a1"
+(cd "$TMP" && "$ORCHC" parse --dump-ast "$TOP/tests/parse/language-stack.orch") > "$TMP/a2"
+cmp -s "$TMP/a1" "$TMP/a2" && ok || bad "dump-ast is not deterministic"
+
+# ---- pathological inputs: a clear diagnostic or success, never a crash -------
+# Each case: the file, the allowed exit status, and a code that must appear
+# (or '-' for none).
+patho() {
+	file=$1 want=$2 code=$3
+	timeout 20 "$ORCHC" check --error-limit 5 "$file" > "$TMP/p.out" 2>&1
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		bad "pathological $(basename "$file"): exit $rc, expected $want"
+		head -n 5 "$TMP/p.out"
+	elif [ "$code" != - ] && ! grep -q "$code" "$TMP/p.out"; then
+		bad "pathological $(basename "$file"): no $code"
+		head -n 5 "$TMP/p.out"
+	else
+		ok
+	fi
+}
+sh "$TOP/tests/pathological/generate.sh" "$TMP/patho"
+while read -r file want code; do
+	patho "$TMP/patho/$file" "$want" "$code"
+done < "$TOP/tests/pathological/expect.txt"
+
+# ---- examples and stdlib parse without a single diagnostic -------------------
+for f in examples/*/*.orch stdlib/*.orch; do
+	[ -f "$f" ] || continue
+	"$ORCHC" check "$f" > "$TMP/ex.out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$TMP/ex.out" ]; then ok; else
+		bad "$f: exit $rc"
+		head -n 20 "$TMP/ex.out"
+	fi
+done
+
+# ---- fuzz regressions and seeds are replayed (under ASan in check-asan) ------
+if [ -x "$BUILD/tests/fuzz_replay" ]; then
+	find tests/fuzz/regressions -type f ! -name '.keep' > "$TMP/replay.list"
+	# shellcheck disable=SC2046 # file names are ours and have no spaces
+	if "$BUILD/tests/fuzz_replay" $(cat "$TMP/replay.list") tests/parse/*.orch \
+		tests/errors/*.orch examples/*/*.orch stdlib/*.orch "$TMP"/patho/*.orch \
+		> "$TMP/replay.out" 2>&1; then
+		ok
+	else
+		bad "fuzz replay"
+		tail -n 30 "$TMP/replay.out"
+	fi
+fi
+
+# ---- the generated man page matches the code table ---------------------------
+"$ORCHC" explain --man > "$TMP/diag.7"
+golden man/orchc-diagnostics.7 "$TMP/diag.7"
+if command -v mandoc > /dev/null 2>&1; then
+	for m in man/*.[157]; do
+		if mandoc -T lint -W warning "$m" > "$TMP/lint" 2>&1; then ok; else
+			bad "mandoc lint $m"
+			cat "$TMP/lint"
+		fi
+	done
+fi
+
+echo "tests: $pass passed, $fail failed"
+[ $fail -eq 0 ]
