@@ -355,24 +355,7 @@ void diag_render_text(struct diag_list *l, struct source_set *src,
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static void set_location(json_t *o, struct source_set *src, bool has_span, struct span s)
-{
-	if (!has_span) {
-		json_object_set_new(o, "file", json_null());
-		return;
-	}
-	struct source_pos a = source_locate(src, s.file, s.lo);
-	struct source_pos b = source_locate(src, s.file, s.hi);
-	json_object_set_new(o, "file", json_string(src->files[s.file].path));
-	json_object_set_new(o, "line", json_integer(a.line));
-	json_object_set_new(o, "col", json_integer(a.col));
-	json_object_set_new(o, "end_line", json_integer(b.line));
-	json_object_set_new(o, "end_col", json_integer(b.col));
-	json_object_set_new(o, "byte_start", json_integer(s.lo));
-	json_object_set_new(o, "byte_end", json_integer(s.hi));
-}
-
-/* Messages quote source text, which need not be valid UTF-8. */
+/* Messages quote source text and paths, which need not be valid UTF-8. */
 static json_t *json_text(const char *s)
 {
 	json_t *j = json_string(s);
@@ -395,6 +378,23 @@ static json_t *json_text(const char *s)
 	j = json_string(sb.buf);
 	strbuf_release(&sb);
 	return j;
+}
+
+static void set_location(json_t *o, struct source_set *src, bool has_span, struct span s)
+{
+	if (!has_span) {
+		json_object_set_new(o, "file", json_null());
+		return;
+	}
+	struct source_pos a = source_locate(src, s.file, s.lo);
+	struct source_pos b = source_locate(src, s.file, s.hi);
+	json_object_set_new(o, "file", json_text(src->files[s.file].path));
+	json_object_set_new(o, "line", json_integer(a.line));
+	json_object_set_new(o, "col", json_integer(a.col));
+	json_object_set_new(o, "end_line", json_integer(b.line));
+	json_object_set_new(o, "end_col", json_integer(b.col));
+	json_object_set_new(o, "byte_start", json_integer(s.lo));
+	json_object_set_new(o, "byte_end", json_integer(s.hi));
 }
 
 void diag_render_json(struct diag_list *l, struct source_set *src,

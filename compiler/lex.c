@@ -347,21 +347,51 @@ static const struct unit units[] = {
 	{ "Ti", TOK_SIZE, 1024LL * 1024 * 1024 * 1024 },
 };
 
+static const struct unit *find_unit(struct str name, bool fold_case)
+{
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		struct str u = str_from(units[i].name);
+		if (u.len != name.len)
+			continue;
+		size_t k = 0;
+		while (k < u.len && (u.ptr[k] == name.ptr[k] ||
+				     (fold_case && (u.ptr[k] | 0x20) == (name.ptr[k] | 0x20))))
+			k++;
+		if (k == u.len)
+			return &units[i];
+	}
+	return NULL;
+}
+
 static void unknown_unit(struct lexer *lx, struct span sp, struct str suffix)
 {
 	struct diag *d = diag_report(lx->diags, E0006, sp, "unknown unit suffix '%.*s'",
 				     (int)suffix.len, suffix.ptr);
-	const char *best = NULL;
-	size_t best_dist = 2;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		size_t dist = edit_distance(suffix, str_from(units[i].name), 1);
-		if (dist < best_dist) {
-			best = units[i].name;
-			best_dist = dist;
+	/* The usual slips: 10MB for 10M, 512MiB for 512Mi, 512mi for 512Mi. */
+	const struct unit *guess = NULL;
+	if (suffix.len >= 2 && suffix.ptr[suffix.len - 1] == 'B')
+		guess = find_unit((struct str){ suffix.ptr, suffix.len - 1 }, false);
+	if (guess && guess->kind == TOK_SIZE) {
+		if (guess->name[1] == 'i' || guess->scale == 1)
+			diag_help(lx->diags, d, "sizes drop the 'B': write %s", guess->name);
+		else
+			diag_help(lx->diags, d, "sizes drop the 'B': write %s (powers of 1000) or %si (powers of 1024)",
+				  guess->name, guess->name);
+		return;
+	}
+	guess = find_unit(suffix, true);
+	if (!guess) {
+		size_t best_dist = 2;
+		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+			size_t dist = edit_distance(suffix, str_from(units[i].name), 1);
+			if (dist < best_dist) {
+				guess = &units[i];
+				best_dist = dist;
+			}
 		}
 	}
-	if (best)
-		diag_help(lx->diags, d, "did you mean '%s'?", best);
+	if (guess)
+		diag_help(lx->diags, d, "did you mean '%s'?", guess->name);
 	else
 		diag_help(lx->diags, d,
 			  "durations take ms, s, m, h, d; sizes take B, K, M, G, T, Ki, Mi, Gi, Ti");
@@ -421,10 +451,7 @@ static struct token lex_number(struct lexer *lx, struct token t)
 			t.v.i = overflow ? 0 : ival;
 		return t;
 	}
-	const struct unit *u = NULL;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (str_eq_cstr(suffix, units[i].name))
-			u = &units[i];
+	const struct unit *u = find_unit(suffix, false);
 	if (!u) {
 		unknown_unit(lx, span_at(lx, num_end, lx->pos), suffix);
 		t.kind = is_float ? TOK_FLOAT : TOK_INT;
@@ -540,14 +567,26 @@ static struct token finish(struct lexer *lx, struct token t)
 	return t;
 }
 
+/* True when only spaces and tabs precede byte `i` on its line. */
+static bool starts_line(const struct lexer *lx, uint32_t i)
+{
+	while (i > 0 && (lx->text[i - 1] == ' ' || lx->text[i - 1] == '\t'))
+		i--;
+	return i == 0 || lx->text[i - 1] == '\n';
+}
+
 static void skip_comment(struct lexer *lx)
 {
 	uint32_t start = lx->pos;
-	bool doc = at(lx, start + 1) == '#';
+	/* A ## comment documents what follows only on a line of its own; a
+	 * plain comment ends a doc comment block. */
+	bool doc = at(lx, start + 1) == '#' && starts_line(lx, start);
 	while (lx->pos < lx->end && at(lx, lx->pos) != '\n')
 		lx->pos += checked_char_len(lx, true);
-	if (!doc)
+	if (!doc) {
+		lx->pending_doc.lo = lx->pending_doc.hi = lx->pos;
 		return;
+	}
 	/* Consecutive ## lines form one doc comment. */
 	if (lx->pending_doc.hi == lx->pending_doc.lo)
 		lx->pending_doc.lo = start;
@@ -811,8 +850,14 @@ static void decode_multiline(struct decoder *d, uint32_t lo, uint32_t hi, bool c
 		diag_help(lx->diags, dg, "start the text on the next line, or use a \"...\" string");
 		return;
 	}
-	if (first_nl >= hi)
-		return; /* """""" or unterminated on its first line */
+	if (first_nl >= hi) {
+		if (closed) {
+			struct diag *dg = diag_report(lx->diags, E0011, span_at(lx, lo - 3, hi + 3),
+						      "a multi-line string needs a line break after the opening \"\"\"");
+			diag_help(lx->diags, dg, "write \"\" for an empty string");
+		}
+		return;
+	}
 	uint32_t last_nl = hi;
 	while (last_nl > first_nl && lx->text[last_nl - 1] != '\n')
 		last_nl--;
@@ -842,7 +887,9 @@ static void decode_multiline(struct decoder *d, uint32_t lo, uint32_t hi, bool c
 				  "the closing delimiter's indentation is removed from every line");
 			return;
 		} else {
-			decode_run(d, ls + margin_len, le);
+			/* CRLF files: the \r belongs to the line ending, not the text. */
+			uint32_t text_end = le > ls && lx->text[le - 1] == '\r' ? le - 1 : le;
+			decode_run(d, ls + margin_len, text_end);
 			strbuf_addch(&d->text, '\n');
 		}
 		ls = le + 1;

@@ -459,6 +459,10 @@ static struct ast_node *parse_list(struct parser *p)
 		skip_newlines(p);
 		if (accept(p, TOK_RBRACKET))
 			break;
+		if (at(p, TOK_EOF)) {
+			unclosed_at_eof(p, ']', open.span, owner_of("[", NULL));
+			break;
+		}
 		struct ast_node *e = parse_expr(p);
 		if (!p->panic && at(p, TOK_IDENT)) {
 			struct ast_node *t = node(p, AST_TAGGED, span_join(e->span, p->tok.span));
@@ -493,6 +497,10 @@ static struct ast_list parse_args(struct parser *p)
 		skip_newlines(p);
 		if (accept(p, TOK_RPAREN))
 			break;
+		if (at(p, TOK_EOF)) {
+			unclosed_at_eof(p, ')', open.span, owner_of("(", NULL));
+			break;
+		}
 		struct ast_node *arg = node(p, AST_ARG, p->tok.span);
 		if (at(p, TOK_IDENT) && peek(p)->kind == TOK_COLON) {
 			arg->name = p->tok.v.sym;
@@ -661,6 +669,7 @@ static struct ast_node *parse_mul(struct parser *p)
 	while (!p->panic && (at(p, TOK_STAR) || at(p, TOK_SLASH))) {
 		enum tok_kind op = p->tok.kind;
 		next(p);
+		skip_newlines(p); /* an operator at a line's end continues it */
 		n = binary(p, op, n, parse_unary(p));
 	}
 	return n;
@@ -673,6 +682,7 @@ static struct ast_node *parse_add(struct parser *p)
 	while (!p->panic && (at(p, TOK_PLUS) || at(p, TOK_MINUS))) {
 		enum tok_kind op = p->tok.kind;
 		next(p);
+		skip_newlines(p);
 		n = binary(p, op, n, parse_mul(p));
 	}
 	return n;
@@ -688,6 +698,7 @@ static struct ast_node *parse_expr(struct parser *p)
 	struct ast_node *n = parse_add(p);
 	if (!p->panic && at(p, TOK_ARROW)) {
 		next(p);
+		skip_newlines(p);
 		struct ast_node *rhs = parse_add(p);
 		struct ast_node *a = node(p, AST_ARROW, span_join(n->span, rhs->span));
 		a->a = n;

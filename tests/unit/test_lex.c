@@ -106,6 +106,29 @@ static void units_normalise(void **state)
 	assert_int_equal(ctx->diags.items.len, 0);
 }
 
+/* The help of E0006 names the unit the user most likely meant. */
+static const char *unit_help(struct orchc_ctx *ctx, const char *src)
+{
+	struct token t[4];
+	struct lexer lx;
+	size_t before = ctx->diags.items.len;
+	lex_all(ctx, src, t, 4, &lx);
+	assert_int_equal(ctx->diags.items.len, before + 1);
+	return ctx->diags.items.items[before]->help;
+}
+
+static void unit_suggestions(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	assert_string_equal(unit_help(ctx, "10MB"),
+			    "sizes drop the 'B': write M (powers of 1000) or Mi (powers of 1024)");
+	assert_string_equal(unit_help(ctx, "512MiB"), "sizes drop the 'B': write Mi");
+	assert_string_equal(unit_help(ctx, "512mi"), "did you mean 'Mi'?");
+	assert_string_equal(unit_help(ctx, "30sec"),
+			    "durations take ms, s, m, h, d; sizes take B, K, M, G, T, Ki, Mi, Gi, Ti");
+	assert_string_equal(unit_help(ctx, "5hr"), "did you mean 'h'?");
+}
+
 static void bad_numbers(void **state)
 {
 	struct orchc_ctx *ctx = *state;
@@ -168,6 +191,15 @@ static void multiline_removes_margin(void **state)
 	assert_int_equal(ctx->diags.items.len, 0);
 }
 
+static void multiline_needs_a_line_break(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	struct string_part *p;
+	decode(ctx, "\"\"\"\"\"\"", &p);
+	free(p);
+	assert_true(reported(ctx, E0011));
+}
+
 static void multiline_rejects_outdented_line(void **state)
 {
 	struct orchc_ctx *ctx = *state;
@@ -203,6 +235,12 @@ static void doc_comments_attach_to_next_token(void **state)
 	lex_doc_text(ctx->sources.files[0].text, t[0].doc, &sb);
 	assert_string_equal(sb.buf, "one\ntwo");
 	strbuf_release(&sb);
+
+	/* A plain comment ends the block; a trailing ## is a plain comment. */
+	lex_all(ctx, "## old\n# plain\n## new\nstack x ## trailing\nnext", t, 8, &lx);
+	assert_int_equal(t[0].doc.hi - t[0].doc.lo, 6);
+	assert_int_equal(t[3].kind, TOK_IDENT);
+	assert_int_equal(t[3].doc.hi, t[3].doc.lo);
 }
 
 static void invalid_bytes_are_one_diagnostic_per_run(void **state)
@@ -226,10 +264,12 @@ int main(void)
 		T(hyphens_minus_and_arrows),
 		T(units_normalise),
 		T(bad_numbers),
+		T(unit_suggestions),
 		T(pattern_only_after_string_paren),
 		T(escapes_and_interpolation),
 		T(multiline_removes_margin),
 		T(multiline_rejects_outdented_line),
+		T(multiline_needs_a_line_break),
 		T(string_errors),
 		T(doc_comments_attach_to_next_token),
 		T(invalid_bytes_are_one_diagnostic_per_run),
