@@ -130,6 +130,15 @@ static uint32_t skip_class(const unsigned char *text, uint32_t pos, uint32_t end
 	return pos;
 }
 
+/* skip_class for whitespace, eight spaces at a time through indentation. */
+static uint32_t skip_spaces(const unsigned char *text, uint32_t pos, uint32_t end)
+{
+	static const unsigned char eight[8] = "        ";
+	while (end - pos >= 8 && memcmp(text + pos, eight, 8) == 0)
+		pos += 8;
+	return skip_class(text, pos, end, CC_SPACE);
+}
+
 static bool is_ident_start(int c)
 {
 	return cclass[c & 0xFF] & CC_ALPHA;
@@ -607,7 +616,7 @@ struct token lex_next(struct lexer *lx)
 	memset(&t, 0, sizeof t);
 	const unsigned char *text = (const unsigned char *)lx->text;
 	for (;;) {
-		lx->pos = skip_class(text, lx->pos, lx->end, CC_SPACE);
+		lx->pos = skip_spaces(text, lx->pos, lx->end);
 		if (lx->pos >= lx->end) {
 			t.kind = TOK_EOF;
 			t.span = span_at(lx, lx->end, lx->end);

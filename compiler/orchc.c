@@ -51,7 +51,9 @@ int orchc_load_file(struct orchc_ctx *ctx, const char *path)
 		return -1;
 	}
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fileno(f), &st) != 0)
+		st.st_mode = 0;
+	if (S_ISDIR(st.st_mode)) {
 		fclose(f);
 		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(EISDIR));
 		return -1;
@@ -63,10 +65,18 @@ int orchc_load_file(struct orchc_ctx *ctx, const char *path)
 	}
 	struct strbuf sb;
 	strbuf_init(&sb);
-	char buf[65536];
+	/* One allocation of the right size for regular files; pipes grow. */
+	strbuf_grow(&sb, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536);
 	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		strbuf_add(&sb, buf, n);
+	for (;;) {
+		if (sb.cap - sb.len < 4096)
+			strbuf_grow(&sb, 65536);
+		n = fread(sb.buf + sb.len, 1, sb.cap - sb.len - 1, f);
+		if (n == 0)
+			break;
+		sb.len += n;
+		sb.buf[sb.len] = '\0';
+	}
 	int err = ferror(f) ? errno : 0;
 	fclose(f);
 	if (err) {

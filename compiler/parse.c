@@ -293,6 +293,14 @@ static struct ast_node *error_node(struct parser *p)
 	return node(p, AST_ERROR, here(p));
 }
 
+/* Pushes a list item on the scratch stack.  A function, not vec_push
+ * directly: `n` is often a parse call that pushes (and may move) the stack
+ * itself, and must be evaluated before the stack is touched. */
+static void push(struct parser *p, struct ast_node *n)
+{
+	vec_push(&p->scratch, n);
+}
+
 /* Moves the nodes pushed on the scratch stack since `base` into the arena.
  * Nested lists push above their parent's items and pop back before the
  * parent continues, so one stack serves every list of the file. */
@@ -413,7 +421,7 @@ static struct ast_node *parse_string(struct parser *p)
 			struct ast_node *s = node(p, AST_STRING, t.span);
 			s->v.s.ptr = parts[i].text;
 			s->v.s.len = (uint32_t)parts[i].len;
-			vec_push(&p->scratch, s);
+			push(p, s);
 			continue;
 		}
 		/* Parse the interpolation with its own lexer, then resume. */
@@ -440,7 +448,7 @@ static struct ast_node *parse_string(struct parser *p)
 		p->has_ahead = saved_has_ahead;
 		p->doc_taken = saved_doc_taken;
 		p->eof_reported = saved_eof_reported;
-		vec_push(&p->scratch, e);
+		push(p, e);
 	}
 	free(parts);
 	n->list = take_list(p, items);
@@ -471,7 +479,7 @@ static struct ast_node *parse_list(struct parser *p)
 			next(p);
 			e = t;
 		}
-		vec_push(&p->scratch, e);
+		push(p, e);
 		if (p->panic)
 			break;
 		if (accept(p, TOK_COMMA) || accept(p, TOK_NEWLINE))
@@ -517,7 +525,7 @@ static struct ast_list parse_args(struct parser *p)
 		}
 		arg->a = parse_expr(p);
 		close_span(p, arg);
-		vec_push(&p->scratch, arg);
+		push(p, arg);
 		if (p->panic)
 			break;
 		skip_newlines(p);
@@ -836,7 +844,7 @@ static struct ast_node *parse_type(struct parser *p)
 		}
 		struct ast_node *name = node(p, AST_NAME, m->span);
 		name->name = m->name;
-		vec_push(&p->scratch, name);
+		push(p, name);
 		if (at(p, TOK_NEWLINE) && peek(p)->kind == TOK_PIPE)
 			next(p); /* a line may start with '|' */
 		if (!accept(p, TOK_PIPE))
@@ -939,7 +947,7 @@ static struct ast_list parse_body(struct parser *p, enum block_kind kind, struct
 			break;
 		}
 		struct ast_node *item = parse_item(p, kind);
-		vec_push(&p->scratch, item);
+		push(p, item);
 		if (p->unwinding)
 			break;
 		if (p->panic) {
@@ -1011,7 +1019,7 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, struc
 			f->a = error_node(p);
 		if (!f->name)
 			f->kind = AST_ERROR;
-		vec_push(&p->scratch, close_span(p, f));
+		push(p, close_span(p, f));
 		if (p->unwinding)
 			break;
 		if (p->panic) {
@@ -1085,7 +1093,7 @@ static struct ast_node *parse_export(struct parser *p, struct ast_node *n)
 		skip_newlines(p);
 		if (accept(p, TOK_RPAREN))
 			break;
-		vec_push(&p->scratch, parse_param(p));
+		push(p, parse_param(p));
 		if (p->panic)
 			break;
 		skip_newlines(p);
@@ -1147,7 +1155,7 @@ static struct ast_node *parse_step(struct parser *p, struct ast_node *target)
 		step->flags |= AST_ON_ANY;
 		next(p);
 	} else if (at(p, TOK_IDENT)) {
-		vec_push(&p->scratch, name_node(p));
+		push(p, name_node(p));
 	} else {
 		syntax_error(p, E0108, here(p), "expected a device name or 'any' after 'on', found %s",
 			     describe(p, &p->tok));
@@ -1159,7 +1167,7 @@ static struct ast_node *parse_step(struct parser *p, struct ast_node *target)
 				     describe(p, &p->tok));
 			break;
 		}
-		vec_push(&p->scratch, name_node(p));
+		push(p, name_node(p));
 	}
 	step->list = take_list(p, devices);
 	return close_span(p, step);
@@ -1189,7 +1197,7 @@ static struct ast_node *parse_chain(struct parser *p, struct ast_node *first)
 {
 	struct ast_node *chain = node(p, AST_CHAIN, first->span);
 	size_t steps = p->scratch.len;
-	vec_push(&p->scratch, parse_step(p, first));
+	push(p, parse_step(p, first));
 	while (!p->panic) {
 		if (at(p, TOK_NEWLINE) && peek(p)->kind == TOK_ARROW)
 			next(p);
@@ -1201,7 +1209,7 @@ static struct ast_node *parse_chain(struct parser *p, struct ast_node *first)
 				     describe(p, &p->tok));
 			break;
 		}
-		vec_push(&p->scratch, parse_step(p, parse_path(p)));
+		push(p, parse_step(p, parse_path(p)));
 	}
 	chain->list = take_list(p, steps);
 	return close_span(p, chain);
@@ -1384,12 +1392,12 @@ static struct ast_node *parse_members(struct parser *p, struct ast_node *n, bool
 			break;
 		}
 		if (is_record) {
-			vec_push(&p->scratch, parse_param(p));
+			push(p, parse_param(p));
 		} else if (at(p, TOK_IDENT)) {
 			struct span doc = take_doc(p);
 			struct ast_node *m = name_node(p);
 			set_doc(p, m, doc);
-			vec_push(&p->scratch, m);
+			push(p, m);
 		} else {
 			expected(p, "an enum member name");
 		}
@@ -1421,7 +1429,7 @@ static struct ast_node *parse_template(struct parser *p, struct ast_node *n)
 		skip_newlines(p);
 		if (accept(p, TOK_RPAREN))
 			break;
-		vec_push(&p->scratch, parse_param(p));
+		push(p, parse_param(p));
 		if (p->panic)
 			break;
 		skip_newlines(p);
@@ -1585,7 +1593,7 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 		if (at(&p, TOK_EOF))
 			break;
 		struct ast_node *d = parse_decl(&p, &seen_decl);
-		vec_push(&p.scratch, d);
+		push(&p, d);
 		if (p.unwinding)
 			continue;
 		if (p.panic) {
