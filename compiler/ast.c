@@ -245,7 +245,11 @@ static void dump(struct dumper *d, const struct ast_node *n, int indent)
 		strbuf_addstr(out, "(template ");
 		dump_name(d, n->name);
 		strbuf_addch(out, ' ');
-		dump_name(d, n->decl->kw);
+		/* A template cut short by a syntax error has no kind yet. */
+		if (n->decl && n->decl->kw)
+			dump_name(d, n->decl->kw);
+		else
+			strbuf_addch(out, '_');
 		dump_doc(d, n, in);
 		dump_list_lines(d, &n->list, in);
 		dump_body(d, n, in);

@@ -67,11 +67,10 @@ int orchc_load_file(struct orchc_ctx *ctx, const char *path)
 	strbuf_init(&sb);
 	/* One allocation of the right size for regular files; pipes grow. */
 	strbuf_grow(&sb, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536);
-	size_t n;
 	for (;;) {
 		if (sb.cap - sb.len < 4096)
 			strbuf_grow(&sb, 65536);
-		n = fread(sb.buf + sb.len, 1, sb.cap - sb.len - 1, f);
+		size_t n = fread(sb.buf + sb.len, 1, sb.cap - sb.len - 1, f);
 		if (n == 0)
 			break;
 		sb.len += n;

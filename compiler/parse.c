@@ -307,6 +307,8 @@ static void push(struct parser *p, struct ast_node *n)
 static struct ast_list take_list(struct parser *p, size_t base)
 {
 	size_t n = p->scratch.len - base;
+	if (n == 0)
+		return (struct ast_list){ NULL, 0 };
 	struct ast_list l = { vec_copy_to_arena(&p->ctx->arena, p->scratch.items + base, n,
 						sizeof *p->scratch.items),
 			      (uint32_t)n };

@@ -205,6 +205,25 @@ if [ -x "$BUILD/tests/fuzz_replay" ]; then
 	fi
 fi
 
+# ---- memory: no leaks or invalid accesses outside ASan builds ------------------
+case $BUILD in
+*asan*) ;; # ASan's leak checker covers this build
+*)
+	if command -v valgrind > /dev/null 2>&1; then
+		for args in "check examples/laconic-ipld/stack.orch" "check tests/errors/E0103-unclosed-block.orch" \
+			"parse --dump-ast tests/parse/syntax-strings.orch" "check --format json tests/errors/E0108-malformed-step.orch"; do
+			# shellcheck disable=SC2086 # the arguments are split on purpose
+			if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+				--error-exitcode=99 "$ORCHC" $args > /dev/null 2> "$TMP/vg"; then ok
+			elif [ $? -eq 99 ]; then
+				bad "valgrind: orchc $args"
+				head -n 30 "$TMP/vg"
+			else ok; fi
+		done
+	fi
+	;;
+esac
+
 # ---- the generated man page matches the code table ---------------------------
 "$ORCHC" explain --man > "$TMP/diag.7"
 golden man/orchc-diagnostics.7 "$TMP/diag.7"

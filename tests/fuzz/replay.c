@@ -23,8 +23,12 @@ int main(int argc, char **argv)
 		size_t n;
 		while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
 			len += n;
-			if (len == cap)
-				buf = realloc(buf, cap *= 2);
+			if (len == cap) {
+				uint8_t *bigger = realloc(buf, cap *= 2);
+				if (!bigger)
+					free(buf);
+				buf = bigger;
+			}
 		}
 		fclose(f);
 		if (!buf) {
