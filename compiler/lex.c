@@ -407,7 +407,7 @@ static void unknown_unit(struct lexer *lx, struct span sp, struct str suffix)
 }
 
 /* Lexes an integer or decimal, with an optional unit suffix. */
-static struct token lex_number(struct lexer *lx, struct token t)
+static void lex_number(struct lexer *lx, struct token *t)
 {
 	uint32_t start = lx->pos;
 	int64_t ival = 0;
@@ -446,51 +446,51 @@ static struct token lex_number(struct lexer *lx, struct token t)
 		while (is_ident_char(at(lx, lx->pos)))
 			lx->pos++;
 	}
-	t.span = span_at(lx, start, lx->pos);
+	t->span = span_at(lx, start, lx->pos);
 	struct str suffix = { lx->text + num_end, lx->pos - num_end };
 
 	if (suffix.len == 0) {
 		if (overflow && !is_float)
-			diag_report(lx->diags, E0007, t.span,
+			diag_report(lx->diags, E0007, t->span,
 				    "integer literal does not fit in 64 bits");
-		t.kind = is_float ? TOK_FLOAT : TOK_INT;
+		t->kind = is_float ? TOK_FLOAT : TOK_INT;
 		if (is_float)
-			t.v.f = fval;
+			t->v.f = fval;
 		else
-			t.v.i = overflow ? 0 : ival;
-		return t;
+			t->v.i = overflow ? 0 : ival;
+		return;
 	}
 	const struct unit *u = find_unit(suffix, false);
 	if (!u) {
 		unknown_unit(lx, span_at(lx, num_end, lx->pos), suffix);
-		t.kind = is_float ? TOK_FLOAT : TOK_INT;
-		t.v.i = 0;
+		t->kind = is_float ? TOK_FLOAT : TOK_INT;
+		t->v.i = 0;
 		if (is_float)
-			t.v.f = 0;
-		return t;
+			t->v.f = 0;
+		return;
 	}
-	t.kind = u->kind;
-	t.v.i = 0;
+	t->kind = u->kind;
+	t->v.i = 0;
 	if (is_float) {
 		double v = fval * (double)u->scale;
 		if (v >= 9.2e18) {
-			diag_report(lx->diags, E0007, t.span, "'%.*s' is too large",
+			diag_report(lx->diags, E0007, t->span, "'%.*s' is too large",
 				    (int)(lx->pos - start), lx->text + start);
 		} else if (v != (double)(int64_t)v) {
-			diag_report(lx->diags, E0007, t.span,
+			diag_report(lx->diags, E0007, t->span,
 				    "'%.*s' is not a whole number of %s",
 				    (int)(lx->pos - start), lx->text + start,
 				    u->kind == TOK_DURATION ? "milliseconds" : "bytes");
 		} else {
-			t.v.i = (int64_t)v;
+			t->v.i = (int64_t)v;
 		}
 	} else if (overflow || ival > INT64_MAX / u->scale) {
-		diag_report(lx->diags, E0007, t.span, "'%.*s' is too large",
+		diag_report(lx->diags, E0007, t->span, "'%.*s' is too large",
 			    (int)(lx->pos - start), lx->text + start);
 	} else {
-		t.v.i = ival * u->scale;
+		t->v.i = ival * u->scale;
 	}
-	return t;
+	return;
 }
 
 /* ---- invalid input -------------------------------------------------------- */
@@ -563,17 +563,18 @@ static void report_invalid(struct lexer *lx)
 
 /* ---- the token loop ------------------------------------------------------- */
 
-static struct token finish(struct lexer *lx, struct token t)
+static void finish(struct lexer *lx, struct token *t)
 {
-	if (t.kind != TOK_NEWLINE) {
-		t.doc = lx->pending_doc;
+	if (t->kind != TOK_NEWLINE) {
+		t->doc = lx->pending_doc;
 		lx->pending_doc = span_at(lx, lx->pos, lx->pos);
+	} else {
+		t->doc = span_at(lx, t->span.lo, t->span.lo);
 	}
 	lx->prev2 = lx->prev;
 	lx->prev2_sym = lx->prev_sym;
-	lx->prev = t.kind;
-	lx->prev_sym = t.kind == TOK_IDENT ? t.v.sym : NULL;
-	return t;
+	lx->prev = t->kind;
+	lx->prev_sym = t->kind == TOK_IDENT ? t->v.sym : NULL;
 }
 
 /* True when only spaces and tabs precede byte `i` on its line. */
@@ -602,25 +603,24 @@ static void skip_comment(struct lexer *lx)
 	lx->pending_doc.hi = lx->pos;
 }
 
-static struct token punct(struct lexer *lx, struct token t, enum tok_kind k, uint32_t n)
+static void punct(struct lexer *lx, struct token *t, enum tok_kind k, uint32_t n)
 {
-	t.kind = k;
-	t.span = span_at(lx, lx->pos, lx->pos + n);
+	t->kind = k;
+	t->span = span_at(lx, lx->pos, lx->pos + n);
 	lx->pos += n;
-	return t;
 }
 
-struct token lex_next(struct lexer *lx)
+void lex_next(struct lexer *lx, struct token *t)
 {
-	struct token t;
-	memset(&t, 0, sizeof t);
+	t->flags = 0;
+	t->v.i = 0;
 	const unsigned char *text = (const unsigned char *)lx->text;
 	for (;;) {
 		lx->pos = skip_spaces(text, lx->pos, lx->end);
 		if (lx->pos >= lx->end) {
-			t.kind = TOK_EOF;
-			t.span = span_at(lx, lx->end, lx->end);
-			return finish(lx, t);
+			t->kind = TOK_EOF;
+			t->span = span_at(lx, lx->end, lx->end);
+			goto done;
 		}
 		unsigned char c = at(lx, lx->pos);
 		if (c == '#') {
@@ -631,9 +631,9 @@ struct token lex_next(struct lexer *lx)
 			lx->pos++;
 			if (lx->prev == TOK_NEWLINE)
 				continue;
-			t.kind = TOK_NEWLINE;
-			t.span = span_at(lx, lx->pos - 1, lx->pos);
-			return finish(lx, t);
+			t->kind = TOK_NEWLINE;
+			t->span = span_at(lx, lx->pos - 1, lx->pos);
+			goto done;
 		}
 		if (is_ident_start(c)) {
 			uint32_t start = lx->pos;
@@ -643,21 +643,24 @@ struct token lex_next(struct lexer *lx)
 					break;
 				lx->pos++;
 			}
-			t.span = span_at(lx, start, lx->pos);
-			t.v.sym = intern(lx->names, (struct str){ lx->text + start, lx->pos - start });
-			t.kind = t.v.sym->keyword ? (enum tok_kind)t.v.sym->keyword : TOK_IDENT;
-			return finish(lx, t);
+			t->span = span_at(lx, start, lx->pos);
+			t->v.sym = intern(lx->names, (struct str){ lx->text + start, lx->pos - start });
+			t->kind = t->v.sym->keyword ? (enum tok_kind)t->v.sym->keyword : TOK_IDENT;
+			goto done;
 		}
 		if (is_digit(c))
-			return finish(lx, lex_number(lx, t));
+			{
+			lex_number(lx, t);
+			goto done;
+		}
 		if (c == '"') {
 			uint32_t start = lx->pos;
 			bool plain = false;
 			if (scan_string(lx, true, 0, &plain) == SCAN_OK)
-				t.flags = (uint8_t)(TOKF_CLOSED | (plain ? TOKF_PLAIN : 0));
-			t.kind = TOK_STRING;
-			t.span = span_at(lx, start, lx->pos);
-			return finish(lx, t);
+				t->flags = (uint8_t)(TOKF_CLOSED | (plain ? TOKF_PLAIN : 0));
+			t->kind = TOK_STRING;
+			t->span = span_at(lx, start, lx->pos);
+			goto done;
 		}
 		if (c == '/' && lx->prev == TOK_LPAREN && lx->prev2 == TOK_IDENT &&
 		    lx->prev2_sym == lx->sym_string) {
@@ -667,7 +670,7 @@ struct token lex_next(struct lexer *lx)
 					lx->pos++;
 				lx->pos += checked_char_len(lx, true);
 			}
-			t.kind = TOK_REGEX;
+			t->kind = TOK_REGEX;
 			if (at(lx, lx->pos) == '/' && lx->pos < lx->end) {
 				lx->pos++;
 			} else {
@@ -675,43 +678,65 @@ struct token lex_next(struct lexer *lx)
 							     span_at(lx, start, start + 1),
 							     "unterminated pattern");
 				diag_help(lx->diags, d, "close the pattern with '/' on the same line");
-				t.kind = TOK_ERROR;
+				t->kind = TOK_ERROR;
 			}
-			t.span = span_at(lx, start, lx->pos);
-			return finish(lx, t);
+			t->span = span_at(lx, start, lx->pos);
+			goto done;
 		}
 		switch (c) {
-		case '{': return finish(lx, punct(lx, t, TOK_LBRACE, 1));
-		case '}': return finish(lx, punct(lx, t, TOK_RBRACE, 1));
-		case '[': return finish(lx, punct(lx, t, TOK_LBRACKET, 1));
-		case ']': return finish(lx, punct(lx, t, TOK_RBRACKET, 1));
-		case '(': return finish(lx, punct(lx, t, TOK_LPAREN, 1));
-		case ')': return finish(lx, punct(lx, t, TOK_RPAREN, 1));
-		case ',': return finish(lx, punct(lx, t, TOK_COMMA, 1));
-		case '=': return finish(lx, punct(lx, t, TOK_ASSIGN, 1));
-		case ':': return finish(lx, punct(lx, t, TOK_COLON, 1));
-		case '?': return finish(lx, punct(lx, t, TOK_QUESTION, 1));
-		case '|': return finish(lx, punct(lx, t, TOK_PIPE, 1));
-		case '+': return finish(lx, punct(lx, t, TOK_PLUS, 1));
-		case '*': return finish(lx, punct(lx, t, TOK_STAR, 1));
-		case '/': return finish(lx, punct(lx, t, TOK_SLASH, 1));
+		case '{': punct(lx, t, TOK_LBRACE, 1);
+			goto done;
+		case '}': punct(lx, t, TOK_RBRACE, 1);
+			goto done;
+		case '[': punct(lx, t, TOK_LBRACKET, 1);
+			goto done;
+		case ']': punct(lx, t, TOK_RBRACKET, 1);
+			goto done;
+		case '(': punct(lx, t, TOK_LPAREN, 1);
+			goto done;
+		case ')': punct(lx, t, TOK_RPAREN, 1);
+			goto done;
+		case ',': punct(lx, t, TOK_COMMA, 1);
+			goto done;
+		case '=': punct(lx, t, TOK_ASSIGN, 1);
+			goto done;
+		case ':': punct(lx, t, TOK_COLON, 1);
+			goto done;
+		case '?': punct(lx, t, TOK_QUESTION, 1);
+			goto done;
+		case '|': punct(lx, t, TOK_PIPE, 1);
+			goto done;
+		case '+': punct(lx, t, TOK_PLUS, 1);
+			goto done;
+		case '*': punct(lx, t, TOK_STAR, 1);
+			goto done;
+		case '/': punct(lx, t, TOK_SLASH, 1);
+			goto done;
 		case '.':
-			if (at(lx, lx->pos + 1) == '.')
-				return finish(lx, punct(lx, t, TOK_DOTDOT, 2));
-			return finish(lx, punct(lx, t, TOK_DOT, 1));
+			if (at(lx, lx->pos + 1) == '.') {
+				punct(lx, t, TOK_DOTDOT, 2);
+				goto done;
+			}
+			punct(lx, t, TOK_DOT, 1);
+			goto done;
 		case '-':
-			if (at(lx, lx->pos + 1) == '>')
-				return finish(lx, punct(lx, t, TOK_ARROW, 2));
-			return finish(lx, punct(lx, t, TOK_MINUS, 1));
+			if (at(lx, lx->pos + 1) == '>') {
+				punct(lx, t, TOK_ARROW, 2);
+				goto done;
+			}
+			punct(lx, t, TOK_MINUS, 1);
+			goto done;
 		default: {
 			uint32_t start = lx->pos;
 			report_invalid(lx);
-			t.kind = TOK_ERROR;
-			t.span = span_at(lx, start, lx->pos);
-			return finish(lx, t);
+			t->kind = TOK_ERROR;
+			t->span = span_at(lx, start, lx->pos);
+			goto done;
 		}
 		}
 	}
+done:
+	finish(lx, t);
 }
 
 /* ---- decoding string literals --------------------------------------------- */

@@ -104,8 +104,8 @@ void lex_init(struct lexer *lx, const char *text, uint32_t file, uint32_t lo,
  * (an interpolation); cheaper than lex_init. */
 void lex_init_sub(struct lexer *sub, const struct lexer *parent, uint32_t lo, uint32_t hi);
 
-/** Returns the next token; reports lexical errors and keeps going. */
-struct token lex_next(struct lexer *lx);
+/** Stores the next token in `*t`; reports lexical errors and keeps going. */
+void lex_next(struct lexer *lx, struct token *t);
 
 /** One piece of a string literal: decoded text, or an interpolation. */
 struct string_part {

@@ -63,7 +63,7 @@ static void next(struct parser *p)
 		p->tok = p->ahead;
 		p->has_ahead = false;
 	} else {
-		p->tok = lex_next(p->lx);
+		lex_next(p->lx, &p->tok);
 	}
 	p->doc_taken = false;
 }
@@ -71,7 +71,7 @@ static void next(struct parser *p)
 static const struct token *peek(struct parser *p)
 {
 	if (!p->has_ahead) {
-		p->ahead = lex_next(p->lx);
+		lex_next(p->lx, &p->ahead);
 		p->has_ahead = true;
 	}
 	return &p->ahead;
@@ -435,7 +435,7 @@ static struct ast_node *parse_string(struct parser *p)
 		lex_init_sub(&sub, outer, parts[i].span.lo, parts[i].span.hi);
 		p->lx = &sub;
 		p->has_ahead = false;
-		p->tok = lex_next(&sub);
+		lex_next(&sub, &p->tok);
 		struct ast_node *e = parse_expr(p);
 		if (!at(p, TOK_EOF))
 			syntax_error(p, E0101, p->tok.span,
@@ -1342,6 +1342,7 @@ static struct ast_node *parse_import(struct parser *p, struct span doc)
 	next(p);
 	if (!at(p, TOK_STRING)) {
 		expected(p, "a module path string after 'import'");
+		n->a = error_node(p);
 		return n;
 	}
 	n->a = parse_string(p);
@@ -1580,7 +1581,7 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 	p.w_any = intern_cstr(in, "any");
 	p.w_else = intern_cstr(in, "else");
 	kinds_intern(in);
-	p.tok = lex_next(&lx);
+	lex_next(&lx, &p.tok);
 	p.prev = p.tok;
 	p.prev.span.hi = p.prev.span.lo = 0;
 	p.last_real = p.prev.span;

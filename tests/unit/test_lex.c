@@ -38,7 +38,8 @@ static size_t lex_all(struct orchc_ctx *ctx, const char *src, struct token *out,
 	lex_init(lx, text, (uint32_t)id, 0, (uint32_t)strlen(src), &ctx->diags, &ctx->names);
 	size_t n = 0;
 	for (;;) {
-		struct token t = lex_next(lx);
+		struct token t;
+		lex_next(lx, &t);
 		if (t.kind == TOK_EOF)
 			return n;
 		if (n < max)
