@@ -130,6 +130,16 @@ static uint32_t skip_class(const unsigned char *text, uint32_t pos, uint32_t end
 	return pos;
 }
 
+/* skip_class for name characters without a bounds check: the byte at a
+ * lexer's end is never a name character (the file's terminating NUL, or the
+ * '}' closing an interpolation), so the loop stops there by itself. */
+static uint32_t skip_word(const unsigned char *text, uint32_t pos)
+{
+	while (cclass[text[pos]] & (CC_ALPHA | CC_DIGIT))
+		pos++;
+	return pos;
+}
+
 /* skip_class for whitespace, eight spaces at a time through indentation. */
 static uint32_t skip_spaces(const unsigned char *text, uint32_t pos, uint32_t end)
 {
@@ -638,7 +648,7 @@ void lex_next(struct lexer *lx, struct token *t)
 		if (is_ident_start(c)) {
 			uint32_t start = lx->pos;
 			for (;;) {
-				lx->pos = skip_class(text, lx->pos, lx->end, CC_ALPHA | CC_DIGIT);
+				lx->pos = skip_word(text, lx->pos);
 				if (at(lx, lx->pos) != '-' || !is_ident_char(at(lx, lx->pos + 1)))
 					break;
 				lx->pos++;

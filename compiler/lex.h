@@ -95,6 +95,8 @@ const char *tok_name(enum tok_kind k);
 
 /**
  * Prepares to lex bytes [lo, hi) of `file`, whose whole text is `text`.
+ * The byte at `hi` must exist and not be a name character (source text is
+ * NUL-terminated), which lets the name loop run without a bounds check.
  * Reserved words are interned on first use.
  */
 void lex_init(struct lexer *lx, const char *text, uint32_t file, uint32_t lo,

@@ -28,7 +28,8 @@ typedef VEC(struct ast_node *) node_vec;
 struct parser {
 	struct orchc_ctx *ctx;
 	struct lexer *lx;
-	struct token tok, ahead, prev;
+	struct token tok, ahead;
+	struct span prev;      /* the last consumed token */
 	struct span last_real; /* the last consumed token that was not a newline */
 	bool has_ahead;
 	bool doc_taken;    /* tok.doc was attached to a node */
@@ -56,7 +57,7 @@ static void warn_dangling_doc(struct parser *p)
 static void next(struct parser *p)
 {
 	warn_dangling_doc(p);
-	p->prev = p->tok;
+	p->prev = p->tok.span;
 	if (p->tok.kind != TOK_NEWLINE)
 		p->last_real = p->tok.span;
 	if (p->has_ahead) {
@@ -319,8 +320,8 @@ static struct ast_list take_list(struct parser *p, size_t base)
 /* Extends `n`'s span to the end of the last consumed token. */
 static struct ast_node *close_span(struct parser *p, struct ast_node *n)
 {
-	if (p->prev.span.hi > n->span.hi && p->prev.span.file == n->span.file)
-		n->span.hi = p->prev.span.hi;
+	if (p->prev.hi > n->span.hi && p->prev.file == n->span.file)
+		n->span.hi = p->prev.hi;
 	return n;
 }
 
@@ -428,7 +429,8 @@ static struct ast_node *parse_string(struct parser *p)
 		}
 		/* Parse the interpolation with its own lexer, then resume. */
 		struct lexer sub, *outer = p->lx;
-		struct token saved_tok = p->tok, saved_ahead = p->ahead, saved_prev = p->prev;
+		struct token saved_tok = p->tok, saved_ahead = p->ahead;
+		struct span saved_prev = p->prev;
 		struct span saved_last = p->last_real;
 		bool saved_has_ahead = p->has_ahead, saved_doc_taken = p->doc_taken;
 		bool saved_eof_reported = p->eof_reported;
@@ -1582,9 +1584,8 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 	p.w_else = intern_cstr(in, "else");
 	kinds_intern(in);
 	lex_next(&lx, &p.tok);
-	p.prev = p.tok;
-	p.prev.span.hi = p.prev.span.lo = 0;
-	p.last_real = p.prev.span;
+	p.prev = (struct span){ file, 0, 0 };
+	p.last_real = p.prev;
 
 	struct ast_node *root = node(&p, AST_FILE, (struct span){ file, 0, f->len });
 	size_t decls = p.scratch.len;
