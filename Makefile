@@ -160,4 +160,5 @@ install: $(ORCHC)
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/compiler/main.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/compiler/main.d $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%.d) \
+  $(BUILD)/tests/fuzz/fuzz_compile.d $(BUILD)/tests/fuzz/replay.d

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CHUNK_SIZE = 64 * 1024, ALIGN = _Alignof(max_align_t) };
+enum { CHUNK_SIZE = 64 * 1024 };
 
 struct arena_chunk {
 	struct arena_chunk *next;
-	size_t used, cap;
+	size_t cap;
 	_Alignas(max_align_t) unsigned char data[];
 };
 
@@ -43,6 +43,7 @@ void *xrealloc(void *p, size_t n)
 void arena_init(struct arena *a)
 {
 	a->cur = NULL;
+	a->ptr = a->end = NULL;
 	a->total = 0;
 }
 
@@ -54,46 +55,37 @@ void arena_release(struct arena *a)
 		free(c);
 		c = next;
 	}
-	a->cur = NULL;
-	a->total = 0;
+	arena_init(a);
 }
 
 static struct arena_chunk *new_chunk(size_t cap)
 {
 	struct arena_chunk *c = xmalloc(sizeof *c + cap);
 	c->next = NULL;
-	c->used = 0;
 	c->cap = cap;
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_slow(struct arena *a, size_t n)
 {
-	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	a->total += n;
-	struct arena_chunk *c = a->cur;
-	if (c && c->cap - c->used >= n) {
-		void *p = c->data + c->used;
-		c->used += n;
-		return p;
-	}
 	if (n > CHUNK_SIZE / 4) {
 		/* A dedicated chunk, linked behind the current one so the
 		 * current chunk keeps serving small requests. */
 		struct arena_chunk *big = new_chunk(n);
-		big->used = n;
-		if (c) {
-			big->next = c->next;
-			c->next = big;
+		if (a->cur) {
+			big->next = a->cur->next;
+			a->cur->next = big;
 		} else {
-			a->cur = big;
+			a->cur = big; /* full: ptr and end stay NULL */
 		}
 		return big->data;
 	}
-	c = new_chunk(CHUNK_SIZE);
+	struct arena_chunk *c = new_chunk(CHUNK_SIZE);
 	c->next = a->cur;
 	a->cur = c;
-	c->used = n;
+	a->ptr = (char *)c->data + n;
+	a->end = (char *)c->data + CHUNK_SIZE;
 	return c->data;
 }
 

@@ -15,12 +15,16 @@ struct arena_chunk;
 
 /*
  * Invariants: `cur` is NULL (empty arena) or the chunk being filled; older
- * chunks are linked behind it.  `total` counts bytes handed out.
+ * chunks are linked behind it.  [ptr, end) is the free tail of `cur` (both
+ * NULL when empty).  `total` counts bytes handed out.
  */
 struct arena {
 	struct arena_chunk *cur;
+	char *ptr, *end;
 	size_t total;
 };
+
+enum { ARENA_ALIGN = _Alignof(max_align_t) };
 
 /** Prepares an empty arena; it allocates nothing until first use. */
 void arena_init(struct arena *a);
@@ -28,8 +32,21 @@ void arena_init(struct arena *a);
 /** Frees every chunk; pointers obtained from the arena become invalid. */
 void arena_release(struct arena *a);
 
+/** The slow path of arena_alloc: a new chunk. */
+void *arena_alloc_slow(struct arena *a, size_t n);
+
 /** Returns `n` bytes aligned for any object, uninitialised.  Never NULL. */
-void *arena_alloc(struct arena *a, size_t n);
+static inline void *arena_alloc(struct arena *a, size_t n)
+{
+	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if ((size_t)(a->end - a->ptr) >= n && a->ptr) {
+		void *p = a->ptr;
+		a->ptr += n;
+		a->total += n;
+		return p;
+	}
+	return arena_alloc_slow(a, n);
+}
 
 /** Like arena_alloc but zero-filled. */
 void *arena_zalloc(struct arena *a, size_t n);

@@ -268,9 +268,8 @@ static void leave(struct parser *p)
 
 static struct ast_node *node(struct parser *p, enum ast_kind kind, struct span sp)
 {
-	struct ast_node *n = arena_zalloc(&p->ctx->arena, sizeof *n);
-	n->kind = (uint8_t)kind;
-	n->span = sp;
+	struct ast_node *n = arena_alloc(&p->ctx->arena, sizeof *n);
+	*n = (struct ast_node){ .kind = (uint8_t)kind, .span = sp }; /* fixed size: inlined */
 	return n;
 }
 
