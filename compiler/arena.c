@@ -5,14 +5,23 @@
  * quarter of the chunk size gets a chunk of its own so big strings do not
  * waste the tail of a half-full chunk.
  */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include "arena.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-enum { CHUNK_SIZE = 64 * 1024 };
+/*
+ * Chunks start at 64 KiB and double up to 2 MiB, so small programs stay
+ * small.  Chunks of 2 MiB are aligned and offered to the kernel as huge
+ * pages: a big program then takes a few dozen page faults instead of
+ * thousands (page faults were a third of the time of a 10 000-service
+ * check).
+ */
+enum { FIRST_CHUNK = 64 * 1024, HUGE_CHUNK = 2 * 1024 * 1024 };
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -60,7 +69,17 @@ void arena_release(struct arena *a)
 
 static struct arena_chunk *new_chunk(size_t cap)
 {
-	struct arena_chunk *c = xmalloc(sizeof *c + cap);
+	struct arena_chunk *c;
+	if (cap + sizeof *c == HUGE_CHUNK) {
+		c = aligned_alloc(HUGE_CHUNK, HUGE_CHUNK);
+		if (!c)
+			c = xmalloc(HUGE_CHUNK); /* exits on failure */
+#ifdef MADV_HUGEPAGE
+		madvise(c, HUGE_CHUNK, MADV_HUGEPAGE); /* a hint; failure is fine */
+#endif
+	} else {
+		c = xmalloc(sizeof *c + cap);
+	}
 	c->next = NULL;
 	c->cap = cap;
 	return c;
@@ -69,7 +88,10 @@ static struct arena_chunk *new_chunk(size_t cap)
 void *arena_alloc_slow(struct arena *a, size_t n)
 {
 	a->total += n;
-	if (n > CHUNK_SIZE / 4) {
+	size_t size = a->cur ? a->cur->cap + sizeof *a->cur : FIRST_CHUNK / 2;
+	size = size * 2 > HUGE_CHUNK ? HUGE_CHUNK : size * 2;
+	size_t cap = size - sizeof(struct arena_chunk);
+	if (n > cap / 4) {
 		/* A dedicated chunk, linked behind the current one so the
 		 * current chunk keeps serving small requests. */
 		struct arena_chunk *big = new_chunk(n);
@@ -81,11 +103,11 @@ void *arena_alloc_slow(struct arena *a, size_t n)
 		}
 		return big->data;
 	}
-	struct arena_chunk *c = new_chunk(CHUNK_SIZE);
+	struct arena_chunk *c = new_chunk(cap);
 	c->next = a->cur;
 	a->cur = c;
 	a->ptr = (char *)c->data + n;
-	a->end = (char *)c->data + CHUNK_SIZE;
+	a->end = (char *)c->data + cap;
 	return c->data;
 }
 
