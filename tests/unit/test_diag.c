@@ -14,20 +14,7 @@
 #include "orchc.h"
 #include "str.h"
 
-static int setup(void **state)
-{
-	struct orchc_ctx *ctx = malloc(sizeof *ctx);
-	orchc_ctx_init(ctx);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	orchc_ctx_release(*state);
-	free(*state);
-	return 0;
-}
+#include "fixture.h"
 
 static struct span at(uint32_t file, const char *text, const char *needle, size_t len)
 {
@@ -149,7 +136,6 @@ static void explain_table_is_complete(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(text_form),
 		T(sorted_and_limited),

@@ -14,20 +14,7 @@
 #include "lex.h"
 #include "orchc.h"
 
-static int setup(void **state)
-{
-	struct orchc_ctx *ctx = malloc(sizeof *ctx);
-	orchc_ctx_init(ctx);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	orchc_ctx_release(*state);
-	free(*state);
-	return 0;
-}
+#include "fixture.h"
 
 /* Lexes `src` completely; returns the number of tokens before EOF. */
 static size_t lex_all(struct orchc_ctx *ctx, const char *src, struct token *out, size_t max,
@@ -50,10 +37,7 @@ static size_t lex_all(struct orchc_ctx *ctx, const char *src, struct token *out,
 
 static bool reported(const struct orchc_ctx *ctx, enum diag_code code)
 {
-	for (size_t i = 0; i < ctx->diags.items.len; i++)
-		if (ctx->diags.items.items[i]->code == code)
-			return true;
-	return false;
+	return count_code(ctx, code) > 0;
 }
 
 static void kinds_of_a_block(void **state)
@@ -259,7 +243,6 @@ static void invalid_bytes_are_one_diagnostic_per_run(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(kinds_of_a_block),
 		T(hyphens_minus_and_arrows),

@@ -15,20 +15,7 @@
 #include "orchc.h"
 #include "parse.h"
 
-static int setup(void **state)
-{
-	struct orchc_ctx *ctx = malloc(sizeof *ctx);
-	orchc_ctx_init(ctx);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	orchc_ctx_release(*state);
-	free(*state);
-	return 0;
-}
+#include "fixture.h"
 
 static struct ast_node *parse(struct orchc_ctx *ctx, const char *src)
 {
@@ -36,14 +23,6 @@ static struct ast_node *parse(struct orchc_ctx *ctx, const char *src)
 	struct ast_node *root = orchc_parse(ctx, (uint32_t)id);
 	ast_verify(root, &ctx->sources);
 	return root;
-}
-
-static unsigned count(const struct orchc_ctx *ctx, enum diag_code code)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < ctx->diags.items.len; i++)
-		n += ctx->diags.items.items[i]->code == code;
-	return n;
 }
 
 static void template_instance_with_amendment(void **state)
@@ -134,9 +113,9 @@ static void three_mistakes_three_errors(void **state)
 		"  service ok { image = \"fine\" }\n"
 		"}\n");
 	assert_int_equal(ctx->diags.errors, 3);
-	assert_int_equal(count(ctx, E0106), 1);
-	assert_int_equal(count(ctx, E0101), 1);
-	assert_int_equal(count(ctx, E0104), 1);
+	assert_int_equal(count_code(ctx, E0106), 1);
+	assert_int_equal(count_code(ctx, E0101), 1);
+	assert_int_equal(count_code(ctx, E0104), 1);
 }
 
 static void missing_brace_names_its_opener(void **state)
@@ -162,7 +141,7 @@ static void nesting_limit(void **state)
 	memcpy(src + n, "\n y = 1 }\n", 11);
 	struct ast_node *f = parse(ctx, src);
 	assert_int_equal(ctx->diags.errors, 1);
-	assert_int_equal(count(ctx, E0105), 1);
+	assert_int_equal(count_code(ctx, E0105), 1);
 	/* the field after the deep one is still parsed */
 	assert_int_equal(f->list.items[0]->decl->body.len, 2);
 }
@@ -175,10 +154,10 @@ static void contextual_rules(void **state)
 		"import \"late\"\n"
 		"stack b { s = f(a: 1, 2) }\n"
 		"catalog c { service s {} }\n");
-	assert_int_equal(count(ctx, E0110), 1);
-	assert_int_equal(count(ctx, E0109), 1);
-	assert_int_equal(count(ctx, E0112), 1);
-	assert_int_equal(count(ctx, E0104), 1);
+	assert_int_equal(count_code(ctx, E0110), 1);
+	assert_int_equal(count_code(ctx, E0109), 1);
+	assert_int_equal(count_code(ctx, E0112), 1);
+	assert_int_equal(count_code(ctx, E0104), 1);
 	assert_int_equal(ctx->diags.errors, 4);
 }
 
@@ -195,7 +174,6 @@ static void words_are_not_reserved(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(template_instance_with_amendment),
 		T(tagged_list_elements),
