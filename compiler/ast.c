@@ -54,7 +54,7 @@ static const char *const kind_names[AST_KIND_COUNT] = {
 	[AST_TYPE_OPTIONAL] = "optional",
 	[AST_TYPE_RANGE] = "range",
 	[AST_TYPE_PATTERN] = "pattern",
-	[AST_TYPE_ENUM] = "one-of",
+	[AST_TYPE_UNION] = "one-of",
 	[AST_TYPE_ARG] = "type-arg",
 };
 
@@ -430,7 +430,7 @@ static void dump(struct dumper *d, const struct ast_node *n, int indent)
 		strbuf_addch(out, ' ');
 		dump(d, n->b, in);
 		break;
-	case AST_TYPE_ENUM:
+	case AST_TYPE_UNION:
 		strbuf_addstr(out, "(one-of");
 		dump_list_inline(d, &n->list, in);
 		break;

@@ -45,7 +45,8 @@
  *   AST_TYPE_OPTIONAL a = inner type
  *   AST_TYPE_RANGE  a = base type, list = [low, high] (either may be NULL)
  *   AST_TYPE_PATTERN a = base type, b = AST_STRING pattern source (between the slashes)
- *   AST_TYPE_ENUM   list = AST_NAME members (a | b | c)
+ *   AST_TYPE_UNION  list = alternative types (a | b | c: an enum when all are
+ *                   bare names that name no type)
  *   AST_TYPE_ARG    a = base type, b = AST_STRING argument (file("image/jpeg"))
  *   AST_ERROR       - (stands for input already reported; later stages skip it)
  *
@@ -107,7 +108,7 @@ enum ast_kind {
 	AST_TYPE_OPTIONAL,
 	AST_TYPE_RANGE,
 	AST_TYPE_PATTERN,
-	AST_TYPE_ENUM,
+	AST_TYPE_UNION,
 	AST_TYPE_ARG,
 	AST_KIND_COUNT
 };

@@ -37,6 +37,7 @@ struct parser {
 	bool eof_reported; /* an unclosed block at EOF was reported */
 	bool unwinding;    /* a missing '}' was found: return to the top level */
 	int depth;
+	uint32_t open;    /* brackets consumed and not yet closed, for synchronize */
 	node_vec scratch; /* items of the lists being parsed (take_list) */
 	const struct sym *w_import, *w_as, *w_type, *w_record, *w_enum, *w_template,
 		*w_profile, *w_export, *w_on, *w_any, *w_else;
@@ -58,6 +59,21 @@ static void next(struct parser *p)
 {
 	warn_dangling_doc(p);
 	p->prev = p->tok.span;
+	switch (p->tok.kind) {
+	case TOK_LBRACE:
+	case TOK_LBRACKET:
+	case TOK_LPAREN:
+		p->open++;
+		break;
+	case TOK_RBRACE:
+	case TOK_RBRACKET:
+	case TOK_RPAREN:
+		if (p->open)
+			p->open--;
+		break;
+	default:
+		break;
+	}
 	if (p->tok.kind != TOK_NEWLINE)
 		p->last_real = p->tok.span;
 	if (p->has_ahead) {
@@ -190,45 +206,23 @@ static struct source_pos position(struct parser *p, struct span sp)
 	return source_locate(&p->ctx->sources, sp.file, sp.lo);
 }
 
-/* Skips to the end of the current item: a separator at bracket depth 0, or
- * the '}' that closes the enclosing block.  Clears panic mode. */
-static void synchronize(struct parser *p)
+/*
+ * Skips to the end of the current item: a separator, or the '}' closing the
+ * enclosing block, once every bracket opened since the item began (`base`
+ * is the count at its start) is closed again.  Brackets the failed item
+ * left open are thereby skipped whole.  Clears panic mode.
+ */
+static void synchronize(struct parser *p, uint32_t base)
 {
-	int depth = 0;
-	for (;;) {
-		switch (p->tok.kind) {
-		case TOK_EOF:
-			p->panic = false;
-			return;
-		case TOK_LBRACE:
-		case TOK_LBRACKET:
-		case TOK_LPAREN:
-			depth++;
+	while (!at(p, TOK_EOF)) {
+		if (p->open <= base && (at(p, TOK_NEWLINE) || at(p, TOK_COMMA) || at(p, TOK_RBRACE)))
 			break;
-		case TOK_RBRACE:
-			if (depth == 0) {
-				p->panic = false;
-				return;
-			}
-			depth--;
-			break;
-		case TOK_RBRACKET:
-		case TOK_RPAREN:
-			if (depth > 0)
-				depth--;
-			break;
-		case TOK_NEWLINE:
-		case TOK_COMMA:
-			if (depth == 0) {
-				p->panic = false;
-				return;
-			}
-			break;
-		default:
-			break;
-		}
+		bool stray = p->open <= base && (at(p, TOK_RBRACKET) || at(p, TOK_RPAREN));
 		next(p);
+		if (stray || p->open < base)
+			p->open = base; /* a closer the item never opened */
 	}
+	p->panic = false;
 }
 
 /* Skips the rest of a block whose '{' was consumed, through its '}'. */
@@ -433,6 +427,7 @@ static struct ast_node *parse_string(struct parser *p)
 		struct span saved_last = p->last_real;
 		bool saved_has_ahead = p->has_ahead, saved_doc_taken = p->doc_taken;
 		bool saved_eof_reported = p->eof_reported;
+		uint32_t saved_open = p->open;
 		lex_init_sub(&sub, outer, parts[i].span.lo, parts[i].span.hi);
 		p->lx = &sub;
 		p->has_ahead = false;
@@ -451,6 +446,7 @@ static struct ast_node *parse_string(struct parser *p)
 		p->has_ahead = saved_has_ahead;
 		p->doc_taken = saved_doc_taken;
 		p->eof_reported = saved_eof_reported;
+		p->open = saved_open;
 		push(p, e);
 	}
 	free(parts);
@@ -821,7 +817,9 @@ static struct ast_node *parse_type_opt(struct parser *p)
 	return n;
 }
 
-/* type -> type_opt { [ NL ] '|' { NL } type_opt }   (two or more: an enum of bare names) */
+/* type -> type_opt { [ NL ] '|' { NL } type_opt }
+ * Two or more alternatives make a union; when every alternative is a bare
+ * name that names no type, the checker reads it as an enum (a | b | c). */
 static struct ast_node *parse_type(struct parser *p)
 {
 	if (!enter(p)) {
@@ -835,25 +833,16 @@ static struct ast_node *parse_type(struct parser *p)
 		leave(p);
 		return first;
 	}
-	struct ast_node *n = node(p, AST_TYPE_ENUM, first->span);
+	struct ast_node *n = node(p, AST_TYPE_UNION, first->span);
 	size_t members = p->scratch.len;
-	struct ast_node *m = first;
-	for (;;) {
-		if (m->kind != AST_TYPE_NAME || m->a) {
-			if (m->kind != AST_ERROR)
-				syntax_error(p, E0107, m->span,
-					     "only bare names can be joined with '|' (an enum)");
+	push(p, first);
+	while (accept(p, TOK_PIPE)) {
+		skip_newlines(p);
+		push(p, parse_type_opt(p));
+		if (p->panic)
 			break;
-		}
-		struct ast_node *name = node(p, AST_NAME, m->span);
-		name->name = m->name;
-		push(p, name);
 		if (at(p, TOK_NEWLINE) && peek(p)->kind == TOK_PIPE)
 			next(p); /* a line may start with '|' */
-		if (!accept(p, TOK_PIPE))
-			break;
-		skip_newlines(p);
-		m = parse_type_opt(p);
 	}
 	n->list = take_list(p, members);
 	leave(p);
@@ -924,6 +913,7 @@ static struct ast_list parse_body(struct parser *p, enum block_kind kind, struct
 	for (;;) {
 		while (at(p, TOK_NEWLINE) || at(p, TOK_COMMA))
 			next(p);
+		uint32_t base = p->open;
 		if (p->unwinding)
 			break;
 		if (accept(p, TOK_RBRACE))
@@ -954,7 +944,7 @@ static struct ast_list parse_body(struct parser *p, enum block_kind kind, struct
 		if (p->unwinding)
 			break;
 		if (p->panic) {
-			synchronize(p);
+			synchronize(p, base);
 			continue;
 		}
 		if (at(p, TOK_NEWLINE) || at(p, TOK_COMMA) || at(p, TOK_RBRACE) || at(p, TOK_EOF))
@@ -964,7 +954,7 @@ static struct ast_list parse_body(struct parser *p, enum block_kind kind, struct
 					      describe(p, &p->tok));
 		if (d)
 			diag_help(&p->ctx->diags, d, "put each item on its own line or separate them with ','");
-		synchronize(p);
+		synchronize(p, base);
 	}
 	leave(p);
 	return take_list(p, items);
@@ -984,6 +974,7 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, struc
 	for (;;) {
 		while (at(p, TOK_NEWLINE) || at(p, TOK_COMMA))
 			next(p);
+		uint32_t base = p->open;
 		if (p->unwinding || accept(p, TOK_RBRACE))
 			break;
 		if (at(p, TOK_EOF)) {
@@ -1026,7 +1017,7 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, struc
 		if (p->unwinding)
 			break;
 		if (p->panic) {
-			synchronize(p);
+			synchronize(p, base);
 			continue;
 		}
 		if (at(p, TOK_NEWLINE) || at(p, TOK_COMMA) || at(p, TOK_RBRACE) || at(p, TOK_EOF))
@@ -1036,7 +1027,7 @@ static struct ast_list parse_map_body(struct parser *p, struct token open, struc
 					      describe(p, &p->tok));
 		if (d)
 			diag_help(&p->ctx->diags, d, "put each entry on its own line or separate them with ','");
-		synchronize(p);
+		synchronize(p, base);
 	}
 	leave(p);
 	return take_list(p, items);
@@ -1389,6 +1380,7 @@ static struct ast_node *parse_members(struct parser *p, struct ast_node *n, bool
 	for (;;) {
 		while (at(p, TOK_NEWLINE) || at(p, TOK_COMMA))
 			next(p);
+		uint32_t base = p->open;
 		if (accept(p, TOK_RBRACE))
 			break;
 		if (at(p, TOK_EOF)) {
@@ -1406,13 +1398,13 @@ static struct ast_node *parse_members(struct parser *p, struct ast_node *n, bool
 			expected(p, "an enum member name");
 		}
 		if (p->panic) {
-			synchronize(p);
+			synchronize(p, base);
 			continue;
 		}
 		if (!at(p, TOK_NEWLINE) && !at(p, TOK_COMMA) && !at(p, TOK_RBRACE) && !at(p, TOK_EOF)) {
 			syntax_error(p, E0111, here(p), "expected a newline or ',' after the %s, found %s",
 				     is_record ? "field" : "member", describe(p, &p->tok));
-			synchronize(p);
+			synchronize(p, base);
 		}
 	}
 	n->list = take_list(p, items);
@@ -1593,6 +1585,7 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 		while (at(&p, TOK_NEWLINE) || at(&p, TOK_COMMA))
 			next(&p);
 		p.unwinding = false;
+		p.open = 0; /* every top-level declaration starts afresh */
 		if (at(&p, TOK_EOF))
 			break;
 		struct ast_node *d = parse_decl(&p, &seen_decl);
@@ -1600,7 +1593,7 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 		if (p.unwinding)
 			continue;
 		if (p.panic) {
-			synchronize(&p);
+			synchronize(&p, 0);
 			if (at(&p, TOK_RBRACE))
 				next(&p); /* a stray closer at the top level */
 			continue;
@@ -1609,7 +1602,7 @@ struct ast_node *parse_file(struct orchc_ctx *ctx, uint32_t file)
 			syntax_error(&p, E0111, here(&p),
 				     "expected a newline after the declaration, found %s",
 				     describe(&p, &p.tok));
-			synchronize(&p);
+			synchronize(&p, 0);
 			if (at(&p, TOK_RBRACE))
 				next(&p);
 		}

@@ -81,7 +81,7 @@ static void types_and_records(void **state)
 	struct ast_node *map = f->list.items[1]->a;
 	assert_int_equal(map->kind, AST_TYPE_MAP);
 	assert_int_equal(map->b->a->kind, AST_TYPE_OPTIONAL);
-	assert_int_equal(f->list.items[2]->a->kind, AST_TYPE_ENUM);
+	assert_int_equal(f->list.items[2]->a->kind, AST_TYPE_UNION);
 	assert_int_equal(f->list.items[2]->a->list.len, 3);
 	struct ast_node *rec = f->list.items[3];
 	assert_int_equal(rec->list.len, 2);

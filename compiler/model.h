@@ -1,0 +1,119 @@
+/*
+ * model.h - the checked, evaluated program: the only input of targets.
+ *
+ * `orchc` turns the AST of a program (its file plus imports) into a model:
+ * every block becomes an entity whose fields are values already checked
+ * against the schema (schema.def), with template arguments substituted,
+ * amendments and profile overlays applied, defaults filled in and units
+ * normalised (durations in milliseconds, sizes in bytes).  References are
+ * pointers to entities, never names.  Everything is in declaration order,
+ * and every entity and value keeps the span of the source it came from so
+ * targets can point back at it.
+ *
+ * A target never sees the AST and never re-checks the language: if the
+ * model exists, it is valid.  `orchc build FILE --emit model` prints it as
+ * JSON (model_json.c documents the format).
+ */
+#ifndef ORCHC_MODEL_H
+#define ORCHC_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kinds.h"
+#include "schema.h"
+#include "source.h"
+
+struct sym;
+struct m_entity;
+
+enum value_kind {
+	V_UNSET,    /* an optional field that was not written and has no default */
+	V_NONE,     /* `none` */
+	V_BOOL,
+	V_INT,
+	V_FLOAT,
+	V_DURATION, /* i: milliseconds */
+	V_SIZE,     /* i: bytes */
+	V_STRING,
+	V_TEXT,     /* a string with references: parts are V_STRING and V_ATTR */
+	V_ENUM,     /* sym: one member of an enum */
+	V_LIST,
+	V_MAP,      /* ordered entries; keys unique */
+	V_REF,      /* ref: another entity */
+	V_ATTR,     /* ref + attr: `db.host`, `db.port`, resolved per target */
+	V_PAIR,     /* items[0] -> items[1]: published ports */
+	V_TAGGED,   /* items[0] with tag sym: `db healthy` */
+	V_CALL,     /* sym with items as arguments: env("X"), generate(32) */
+};
+
+struct m_value;
+
+struct m_entry {
+	const struct sym *key;
+	struct m_value *value;
+};
+
+struct m_value {
+	enum value_kind kind;
+	bool secret; /* carries a secret (a secret reference or text built from one) */
+	struct span span;
+	union {
+		bool b;
+		int64_t i;
+		double f;
+		struct {
+			const char *ptr;
+			uint32_t len;
+		} s;
+		const struct sym *sym;
+		struct {
+			struct m_value **items;
+			uint32_t len;
+			const struct sym *sym; /* V_TAGGED tag, V_CALL function */
+		} list;
+		struct {
+			struct m_entry *entries;
+			uint32_t len;
+		} map;
+		struct {
+			struct m_entity *ref;
+			const struct sym *attr; /* V_ATTR only */
+		} ref;
+	} u;
+};
+
+/*
+ * An entity: a stack, service, product, device...  `fields` has one slot
+ * per field the schema defines for its kind, in schema order (so targets
+ * read `e->fields[F_SERVICE_REPLICAS]`); unwritten fields hold their
+ * default or V_UNSET.  Children are nested blocks in declaration order.
+ */
+struct m_entity {
+	enum block_kind kind;
+	const struct sym *name;
+	struct span span;
+	struct span doc;
+	struct m_entity *parent;
+	struct m_value **fields; /* schema_field_count(kind) slots */
+	struct m_entity **children;
+	uint32_t nchildren;
+	/* Per-kind facts computed by the checks (graph order etc.) follow in
+	 * later versions; targets must not assume more than is documented. */
+};
+
+/* The whole program: top-level entities in declaration order (stacks,
+ * catalogs, fleets, targets), after the chosen profile. */
+struct m_program {
+	struct m_entity **entities;
+	uint32_t nentities;
+	const struct sym *profile; /* NULL: no profile applied */
+};
+
+/** The value of field `f` of `e` (never NULL; V_UNSET when absent). */
+static inline const struct m_value *m_field(const struct m_entity *e, enum field_id f)
+{
+	return e->fields[schema_field_slot(f)];
+}
+
+#endif
