@@ -49,17 +49,23 @@ include $(CONFIG)
 endif
 
 ALL_CFLAGS = $(WARN) $(MODE_FLAGS_$(MODE)) -D_POSIX_C_SOURCE=200809L \
+             -DORCHC_STDLIB_DIR='"$(PREFIX)/share/orchc/stdlib"' \
              -fvisibility=hidden -Icompiler $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(MODE_FLAGS_$(MODE)) $(LDFLAGS)
 
 LIB_SRC = compiler/arena.c compiler/str.c compiler/intern.c compiler/source.c \
           compiler/diag.c compiler/lex.c compiler/kinds.c compiler/ast.c \
           compiler/parse.c compiler/orchc.c
-LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_SRC += compiler/cron.c compiler/model_json.c
+LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
+           compiler/lower.c compiler/profile.c compiler/check_stack.c \
+           compiler/check_catalog.c compiler/check_fleet.c compiler/sema.c
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o
 LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
 
 UNIT_TESTS = base lex parse diag
+UNIT_TESTS += cron model_json
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY = $(BUILD)/tests/fuzz_replay
 
@@ -89,6 +95,19 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# schema.orch is compiled in as bytes (string literals that long are not
+# portable C).
+$(BUILD)/schema_src.c: compiler/schema.orch
+	@mkdir -p $(@D)
+	@{ printf '/* Generated from compiler/schema.orch by the Makefile. */\n'; \
+	  printf 'extern const char orchc_schema_source[];\nextern const unsigned orchc_schema_length;\n'; \
+	  printf 'const char orchc_schema_source[] = {\n'; \
+	  od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' -e 's/^/\t/'; \
+	  printf '\t0\n};\nconst unsigned orchc_schema_length = sizeof orchc_schema_source - 1;\n'; } > $@
+
+$(BUILD)/schema_src.o: $(BUILD)/schema_src.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -134,10 +134,28 @@ static int compare_diags(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Sorts, then drops repeats: a template used twice, or a program checked
+ * once per profile, must not report the same mistake twice. */
 void diag_sort(struct diag_list *l)
 {
-	if (l->items.len > 1)
-		qsort(l->items.items, l->items.len, sizeof *l->items.items, compare_diags);
+	if (l->items.len < 2)
+		return;
+	qsort(l->items.items, l->items.len, sizeof *l->items.items, compare_diags);
+	size_t kept = 1;
+	for (size_t i = 1; i < l->items.len; i++) {
+		const struct diag *a = l->items.items[kept - 1], *b = l->items.items[i];
+		bool same = a->code == b->code && a->has_span == b->has_span &&
+			    a->span.file == b->span.file && a->span.lo == b->span.lo &&
+			    a->span.hi == b->span.hi && strcmp(a->msg, b->msg) == 0;
+		if (!same) {
+			l->items.items[kept++] = l->items.items[i];
+		} else if (b->severity == SEV_ERROR) {
+			l->errors--;
+		} else {
+			l->warnings--;
+		}
+	}
+	l->items.len = kept;
 }
 
 /* ---- text ---------------------------------------------------------------- */

@@ -87,7 +87,7 @@ void diag_note_text(struct diag_list *l, struct diag *d, const char *fmt, ...)
 void diag_help(struct diag_list *l, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/** Sorts by file, then position, then report order (stable). */
+/** Sorts by file, then position, then report order; drops exact repeats. */
 void diag_sort(struct diag_list *l);
 
 struct diag_render_opts {

@@ -13,7 +13,9 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "model_json.h"
 #include "orchc.h"
+#include "sema.h"
 #include "str.h"
 
 enum { EXIT_CLEAN = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
@@ -25,8 +27,13 @@ struct opts {
 	unsigned error_limit;
 	int color; /* -1 auto, 0 never, 1 always */
 	bool dump_ast;
+	bool all_profiles;
+	const char *profile;
+	const char *emit;
 	const char **files;
 	int nfiles;
+	const char **include_dirs;
+	uint32_t ninclude_dirs;
 };
 
 struct command {
@@ -81,17 +88,61 @@ static int finish(struct orchc_ctx *ctx, const struct opts *o, bool io_failed)
 	return orchc_failed(ctx) ? EXIT_ERRORS : EXIT_CLEAN;
 }
 
+/* I/O failures (E0010, E0012) mean exit status 2, not 1. */
+static bool io_failed(const struct orchc_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->diags.items.len; i++) {
+		enum diag_code c = ctx->diags.items.items[i]->code;
+		if (c == E0010 || c == E0012)
+			return true;
+	}
+	return false;
+}
+
+static void context_for(struct orchc_ctx *ctx, const struct opts *o)
+{
+	orchc_ctx_init(ctx);
+	ctx->include_dirs = o->include_dirs;
+	ctx->ninclude_dirs = o->ninclude_dirs;
+}
+
+/* Each file is a program of its own: its root and its imports. */
 static int cmd_check(struct opts *o)
 {
 	if (o->nfiles == 0)
 		return usage_error("%s: no input files", "check");
 	struct orchc_ctx ctx;
-	orchc_ctx_init(&ctx);
-	bool io_failed = false;
-	for (int i = 0; i < o->nfiles; i++)
-		if (!orchc_parse_path(&ctx, o->files[i]))
-			io_failed = true;
-	int rc = finish(&ctx, o, io_failed);
+	context_for(&ctx, o);
+	struct sema_opts so = { o->profile };
+	for (int i = 0; i < o->nfiles; i++) {
+		if (o->all_profiles)
+			sema_check_all_profiles(&ctx, o->files[i]);
+		else
+			sema_build(&ctx, o->files[i], &so);
+	}
+	int rc = finish(&ctx, o, io_failed(&ctx));
+	orchc_ctx_release(&ctx);
+	return rc;
+}
+
+static int cmd_build(struct opts *o)
+{
+	if (o->nfiles != 1)
+		return usage_error("%s: expects exactly one input file", "build");
+	if (!o->emit || strcmp(o->emit, "model") != 0)
+		return usage_error("build: only --emit model is available in this version%s", "");
+	struct orchc_ctx ctx;
+	context_for(&ctx, o);
+	struct sema_opts so = { o->profile };
+	struct m_program *prog = sema_build(&ctx, o->files[0], &so);
+	if (prog) {
+		struct strbuf out;
+		strbuf_init(&out);
+		model_json(prog, &ctx.sources, &out);
+		fwrite(out.buf, 1, out.len, stdout);
+		strbuf_release(&out);
+	}
+	int rc = finish(&ctx, o, io_failed(&ctx));
 	orchc_ctx_release(&ctx);
 	return rc;
 }
@@ -217,8 +268,11 @@ static int cmd_explain(struct opts *o)
 static int cmd_help(struct opts *o);
 
 static const struct command commands[] = {
-	{ "check", cmd_check, "orchc check [--format text|json] [--error-limit N] [--color WHEN] FILE...",
-	  "Parse and check orch programs; report diagnostics." },
+	{ "check", cmd_check,
+	  "orchc check [--profile P | --all-profiles] [-I DIR] [--format text|json] FILE...",
+	  "Check orch programs (syntax, names, types, domain rules); report diagnostics." },
+	{ "build", cmd_build, "orchc build FILE --emit model [--profile P] [-I DIR]",
+	  "Check a program and print its model as JSON (the input every target reads)." },
 	{ "parse", cmd_parse, "orchc parse [--dump-ast] [--format text|json] FILE",
 	  "Parse one file; --dump-ast prints its syntax tree as an S-expression." },
 	{ "explain", cmd_explain, "orchc explain CODE | --list | --man",
@@ -245,6 +299,10 @@ static const char common_options[] =
 	"  --color auto|always|never\n"
 	"                       colour diagnostics (auto: on a terminal, never with NO_COLOR)\n"
 	"  --dump-ast           (parse) print the syntax tree\n"
+	"  --profile NAME       apply the overlays of profile NAME\n"
+	"  --all-profiles       (check) check without a profile and with each profile\n"
+	"  -I DIR               look for `import \"std/NAME\"` modules in DIR first\n"
+	"  --emit model         (build) print the checked model as JSON\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 no errors, 1 errors reported, 2 usage or I/O failure.\n";
@@ -313,9 +371,10 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return usage_error("unknown command '%s'", argv[1]);
 
-	struct opts o = { FORMAT_TEXT, 20, -1, false, NULL, 0 };
+	struct opts o = { FORMAT_TEXT, 20, -1, false, false, NULL, NULL, NULL, 0, NULL, 0 };
 	o.files = calloc((size_t)argc, sizeof *o.files);
-	if (!o.files)
+	o.include_dirs = calloc((size_t)argc, sizeof *o.include_dirs);
+	if (!o.files || !o.include_dirs)
 		return EXIT_USAGE;
 	bool only_files = false;
 	int rc = -1;
@@ -358,12 +417,31 @@ int main(int argc, char **argv)
 				rc = usage_error("--color takes auto, always or never, not '%s'", v ? v : "");
 		} else if (strcmp(a, "--dump-ast") == 0 && cmd->run == cmd_parse) {
 			o.dump_ast = true;
+		} else if (strcmp(a, "--all-profiles") == 0 && cmd->run == cmd_check) {
+			o.all_profiles = true;
+		} else if (is_option(a, "--profile")) {
+			o.profile = option_value(argc, argv, &i, "--profile");
+			if (!o.profile)
+				rc = usage_error("--profile needs a profile name%s", "");
+		} else if (is_option(a, "--emit") && cmd->run == cmd_build) {
+			o.emit = option_value(argc, argv, &i, "--emit");
+			if (!o.emit)
+				rc = usage_error("--emit needs what to emit (model)%s", "");
+		} else if (strncmp(a, "-I", 2) == 0) {
+			const char *dir = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!dir)
+				rc = usage_error("-I needs a directory%s", "");
+			else
+				o.include_dirs[o.ninclude_dirs++] = dir;
 		} else {
 			rc = usage_error("unknown option '%s'", a);
 		}
 	}
+	if (rc < 0 && o.profile && o.all_profiles)
+		rc = usage_error("--profile and --all-profiles exclude each other%s", "");
 	if (rc < 0)
 		rc = cmd->run(&o);
 	free(o.files);
+	free(o.include_dirs);
 	return rc;
 }

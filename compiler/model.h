@@ -20,8 +20,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <string.h>
+
+#include "intern.h"
 #include "kinds.h"
-#include "schema.h"
 #include "source.h"
 
 struct sym;
@@ -85,9 +87,9 @@ struct m_value {
 
 /*
  * An entity: a stack, service, product, device...  `fields` has one slot
- * per field the schema defines for its kind, in schema order (so targets
- * read `e->fields[F_SERVICE_REPLICAS]`); unwritten fields hold their
- * default or V_UNSET.  Children are nested blocks in declaration order.
+ * per field the schema (schema.orch) defines for its kind, in schema order,
+ * named by `field_names`; unwritten fields hold their default or V_UNSET.
+ * Children are nested blocks in declaration order.
  */
 struct m_entity {
 	enum block_kind kind;
@@ -95,11 +97,12 @@ struct m_entity {
 	struct span span;
 	struct span doc;
 	struct m_entity *parent;
-	struct m_value **fields; /* schema_field_count(kind) slots */
+	struct m_value **fields;
+	const struct sym **field_names;
+	uint32_t nfields;
 	struct m_entity **children;
 	uint32_t nchildren;
-	/* Per-kind facts computed by the checks (graph order etc.) follow in
-	 * later versions; targets must not assume more than is documented. */
+	uint32_t scratch; /* private to the checks; meaningless to targets */
 };
 
 /* The whole program: top-level entities in declaration order (stacks,
@@ -110,10 +113,13 @@ struct m_program {
 	const struct sym *profile; /* NULL: no profile applied */
 };
 
-/** The value of field `f` of `e` (never NULL; V_UNSET when absent). */
-static inline const struct m_value *m_field(const struct m_entity *e, enum field_id f)
+/** The value of the field called `name` (NULL if the kind has no such field). */
+static inline const struct m_value *m_get(const struct m_entity *e, const char *name)
 {
-	return e->fields[schema_field_slot(f)];
+	for (uint32_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->field_names[i]->name, name) == 0)
+			return e->fields[i];
+	return NULL;
 }
 
 #endif

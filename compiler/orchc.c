@@ -15,10 +15,12 @@
 
 #include "ast.h"
 #include "parse.h"
+#include "types.h"
 #include "str.h"
 
 void orchc_ctx_init(struct orchc_ctx *ctx)
 {
+	memset(ctx, 0, sizeof *ctx);
 	arena_init(&ctx->arena);
 	intern_init(&ctx->names, &ctx->arena);
 	source_set_init(&ctx->sources);
@@ -27,6 +29,7 @@ void orchc_ctx_init(struct orchc_ctx *ctx)
 
 void orchc_ctx_release(struct orchc_ctx *ctx)
 {
+	types_release(ctx);
 	diag_list_release(&ctx->diags);
 	source_set_release(&ctx->sources);
 	intern_release(&ctx->names);
@@ -45,9 +48,14 @@ int orchc_load_buffer(struct orchc_ctx *ctx, const char *name, const char *text,
 
 int orchc_load_file(struct orchc_ctx *ctx, const char *path)
 {
+	return orchc_load_file_as(ctx, path, path);
+}
+
+int orchc_load_file_as(struct orchc_ctx *ctx, const char *path, const char *shown)
+{
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(errno));
+		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", shown, strerror(errno));
 		return -1;
 	}
 	struct stat st;
@@ -55,13 +63,13 @@ int orchc_load_file(struct orchc_ctx *ctx, const char *path)
 		st.st_mode = 0;
 	if (S_ISDIR(st.st_mode)) {
 		fclose(f);
-		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(EISDIR));
+		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", shown, strerror(EISDIR));
 		return -1;
 	}
 	/* Refuse an oversized file from its size, before reading any of it. */
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > SOURCE_MAX_LEN) {
 		fclose(f);
-		return orchc_load_buffer(ctx, path, NULL, (size_t)st.st_size);
+		return orchc_load_buffer(ctx, shown, NULL, (size_t)st.st_size);
 	}
 	struct strbuf sb;
 	strbuf_init(&sb);
@@ -80,17 +88,17 @@ int orchc_load_file(struct orchc_ctx *ctx, const char *path)
 	fclose(f);
 	if (err) {
 		strbuf_release(&sb);
-		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", path, strerror(err));
+		diag_report_nospan(&ctx->diags, E0012, "cannot read '%s': %s", shown, strerror(err));
 		return -1;
 	}
 	if (sb.len > SOURCE_MAX_LEN) { /* a pipe or a file that grew */
 		size_t len = sb.len;
 		strbuf_release(&sb);
-		return orchc_load_buffer(ctx, path, NULL, len);
+		return orchc_load_buffer(ctx, shown, NULL, len);
 	}
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);
-	return (int)source_adopt(&ctx->sources, path, text, len);
+	return (int)source_adopt(&ctx->sources, shown, text, len);
 }
 
 struct ast_node *orchc_parse(struct orchc_ctx *ctx, uint32_t file)

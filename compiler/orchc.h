@@ -17,16 +17,25 @@
 #include "diag.h"
 #include "intern.h"
 #include "source.h"
+#include "vec.h"
 
 struct ast_node;
 
 #define ORCHC_VERSION "0.1.0"
+
+struct type;
 
 struct orchc_ctx {
 	struct arena arena;
 	struct interner names;
 	struct source_set sources;
 	struct diag_list diags;
+	/* Semantics: built-in types (types.c), compiled patterns to free, and
+	 * where `import "std/NAME"` looks (module.c). */
+	const struct type **builtin_types;
+	VEC(void *) patterns;
+	const char **include_dirs;
+	uint32_t ninclude_dirs;
 };
 
 /** Prepares an empty compilation. */
@@ -40,6 +49,9 @@ void orchc_ctx_release(struct orchc_ctx *ctx);
  * reporting E0012 (unreadable) or E0010 (too large).
  */
 int orchc_load_file(struct orchc_ctx *ctx, const char *path);
+
+/** orchc_load_file, but diagnostics name the file `shown` (std/x.orch). */
+int orchc_load_file_as(struct orchc_ctx *ctx, const char *path, const char *shown);
 
 /** Adds in-memory source text under the display name `name`; -1 if too large. */
 int orchc_load_buffer(struct orchc_ctx *ctx, const char *name, const char *text,

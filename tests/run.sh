@@ -65,6 +65,7 @@ for src in *.orch; do
 done
 
 # ---- error cases: tests/errors/CODE-what.orch -> .err (text) or .json ---------
+# Helper modules that cases import live in tests/errors/modules/.
 # A CODE-what.gen case makes its input at run time (a 5 GiB sparse file, a
 # missing file); it defines make_input and EXPECT_EXIT.
 expect_code() {
@@ -81,7 +82,10 @@ for src in *.orch; do
 		rc=$?
 		golden "$name.json" "$TMP/out"
 	else
-		"$ORCHC" check "$src" > "$TMP/out" 2>&1
+		# A first line "# args: ..." adds options (--all-profiles).
+		args=$(sed -n '1s/^# args: //p' "$src")
+		# shellcheck disable=SC2086 # several options
+		"$ORCHC" check $args "$src" > "$TMP/out" 2>&1
 		rc=$?
 		golden "$name.err" "$TMP/out"
 	fi
@@ -92,10 +96,12 @@ for gen in *.gen; do
 	[ -f "$gen" ] || continue
 	name=${gen%.gen}
 	EXPECT_EXIT=1
+	CHECK_ARGS=
 	. "./$gen"
 	mkdir -p "$TMP/gen"
 	(cd "$TMP/gen" && make_input "$name.orch")
-	(cd "$TMP/gen" && "$ORCHC" check "$name.orch") > "$TMP/out" 2>&1
+	# shellcheck disable=SC2086 # CHECK_ARGS holds several words
+	(cd "$TMP/gen" && "$ORCHC" check $CHECK_ARGS "$name.orch") > "$TMP/out" 2>&1
 	rc=$?
 	rm -f "$TMP/gen/$name.orch"
 	golden "$name.err" "$TMP/out"
@@ -163,7 +169,8 @@ cmp -s "$TMP/a1" "$TMP/a2" && ok || bad "dump-ast is not deterministic"
 # (or '-' for none).
 patho() {
 	file=$1 want=$2 code=$3
-	timeout 20 "$ORCHC" check --error-limit 5 "$file" > "$TMP/p.out" 2>&1
+	# The front end must survive these; `parse` runs it without semantics.
+	timeout 20 "$ORCHC" parse --error-limit 5 "$file" > "$TMP/p.out" 2>&1
 	rc=$?
 	if [ $rc -ne "$want" ]; then
 		bad "pathological $(basename "$file"): exit $rc, expected $want"
@@ -180,15 +187,37 @@ while read -r file want code; do
 	patho "$TMP/patho/$file" "$want" "$code"
 done < "$TOP/tests/pathological/expect.txt"
 
-# ---- examples and stdlib parse without a single diagnostic -------------------
+# ---- examples and stdlib check without a single diagnostic, every profile ----
 for f in examples/*/*.orch stdlib/*.orch; do
 	[ -f "$f" ] || continue
-	"$ORCHC" check "$f" > "$TMP/ex.out" 2>&1
+	"$ORCHC" check --all-profiles "$f" > "$TMP/ex.out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && [ ! -s "$TMP/ex.out" ]; then ok; else
 		bad "$f: exit $rc"
 		head -n 20 "$TMP/ex.out"
 	fi
+done
+
+# ---- golden models: examples/NAME/expected/model[.PROFILE].json, tests/golden --
+# The model is what every target reads; its JSON is compared byte for byte,
+# once without a profile and once per profile the program declares.
+model_golden() {
+	src=$1 dir=$2
+	mkdir -p "$dir"
+	"$ORCHC" build "$src" --emit model > "$TMP/model.json" 2> "$TMP/model.err" ||
+		{ bad "build --emit model $src"; cat "$TMP/model.err"; return; }
+	golden "$dir/model.json" "$TMP/model.json"
+	for profile in $(sed -n 's/^profile \([A-Za-z0-9_-]*\).*/\1/p' "$src"); do
+		"$ORCHC" build "$src" --emit model --profile "$profile" > "$TMP/model.json" 2> "$TMP/model.err" ||
+			{ bad "build --emit model --profile $profile $src"; cat "$TMP/model.err"; continue; }
+		golden "$dir/model.$profile.json" "$TMP/model.json"
+	done
+}
+for f in examples/*/*.orch; do
+	[ -f "$f" ] && model_golden "$f" "$(dirname "$f")/expected"
+done
+for f in tests/golden/*.orch; do
+	[ -f "$f" ] && model_golden "$f" "tests/golden/expected/$(basename "$f" .orch)"
 done
 
 # ---- fuzz regressions and seeds are replayed (under ASan in check-asan) ------
