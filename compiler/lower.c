@@ -438,6 +438,37 @@ static void lower_signature(struct lowering *lw, struct pending *p, const struct
 		set_field(rec, p->e, "result", type_text(s, sema_type(s, mod, n->a), n->a->span), s);
 }
 
+/* A service's volume, config or secret mounts the stack's block of that name:
+ * link it.  A volume or config with no stack block is the service's own; a
+ * secret must exist in the stack. */
+static void link_mount(struct lowering *lw, struct pending *p, const struct type *rec)
+{
+	struct sema *s = lw->s;
+	struct m_entity *e = p->e;
+	if ((e->kind != KIND_VOLUME && e->kind != KIND_CONFIG && e->kind != KIND_SECRET) ||
+	    !p->container)
+		return;
+	struct m_entity *shared = scope_lookup(s, p->container, e->kind, e->name);
+	if (!shared && e->kind == KIND_SECRET) {
+		struct diag *d = diag_report(&s->ctx->diags, E0203, e->span,
+					     "unknown secret '%s' in %s '%s'", e->name->name,
+					     kind_word(p->container->kind), p->container->name->name);
+		const struct m_entity *close = scope_suggest(p->container, KIND_SECRET, e->name);
+		if (close)
+			diag_help(&s->ctx->diags, d, "did you mean '%s'?", close->name->name);
+		else
+			diag_help(&s->ctx->diags, d, "declare it in the stack: secret %s { from = env(\"...\") }",
+				  e->name->name);
+		return;
+	}
+	if (shared) {
+		struct m_value *v = value_new(s, V_REF, e->span);
+		v->u.ref.ref = shared;
+		v->secret = e->kind == KIND_SECRET;
+		set_field(rec, e, "shared", v, s);
+	}
+}
+
 static const char *entity_label(struct sema *s, const struct m_entity *e)
 {
 	return e->name ? arena_printf(&s->ctx->arena, "%s '%s'", kind_word(e->kind), e->name->name)
@@ -530,6 +561,8 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 	}
 	if (e->kind == KIND_EXPORT && p->node->kind == AST_EXPORT)
 		lower_signature(lw, p, rec);
+	if (e->parent && (e->parent->kind == KIND_SERVICE || e->parent->kind == KIND_JOB))
+		link_mount(lw, p, rec);
 }
 
 struct m_entity *lower_program(struct sema *s)
