@@ -65,7 +65,7 @@ LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
 
 UNIT_TESTS = base lex parse diag
-UNIT_TESTS += cron model_json
+UNIT_TESTS += cron model_json sema
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY = $(BUILD)/tests/fuzz_replay
 

@@ -5,6 +5,7 @@
  */
 #include "sema_impl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct m_value *field(const struct m_entity *e, const char *name)
@@ -41,26 +42,49 @@ static struct str db_name(const struct m_entity *e)
 	return sym_str(e->name);
 }
 
+struct named {
+	struct str name;
+	const struct m_entity *e;
+};
+
+static int by_name(const void *pa, const void *pb)
+{
+	const struct named *a = pa, *b = pb;
+	size_t n = a->name.len < b->name.len ? a->name.len : b->name.len;
+	int c = memcmp(a->name.ptr, b->name.ptr, n);
+	if (c || a->name.len != b->name.len)
+		return c ? c : (a->name.len < b->name.len ? -1 : 1);
+	/* Same name: keep declaration order, so the first one is reported. */
+	return a->e->span.lo < b->e->span.lo ? -1 : a->e->span.lo > b->e->span.lo;
+}
+
+/* Database names unique per table: sorted, so twins are neighbours. */
 static void unique_names(struct sema *s, const struct m_entity *cat, enum block_kind kind,
 			 const char *table)
 {
-	for (uint32_t i = 0; i < cat->nchildren; i++) {
-		const struct m_entity *a = cat->children[i];
-		if (a->kind != kind)
-			continue;
-		struct str na = db_name(a);
-		for (uint32_t j = 0; j < i; j++) {
-			const struct m_entity *b = cat->children[j];
-			if (b->kind != kind || !str_eq(na, db_name(b)))
-				continue;
-			struct diag *d = diag_report(&s->ctx->diags, E0204, a->span,
-						     "%s '%s' and '%s' have the same name \"%.*s\" in %s",
-						     kind_word(kind), b->name->name, a->name->name,
-						     (int)na.len, na.ptr, table);
-			diag_note(&s->ctx->diags, d, b->span, "the first one");
-			break;
+	VEC(struct named) all = VEC_INIT;
+	for (uint32_t i = 0; i < cat->nchildren; i++)
+		if (cat->children[i]->kind == kind) {
+			struct named n = { db_name(cat->children[i]), cat->children[i] };
+			vec_push(&all, n);
 		}
+	if (all.len > 1)
+		qsort(all.items, all.len, sizeof *all.items, by_name);
+	for (size_t i = 1; i < all.len; i++) {
+		const struct named *a = &all.items[i];
+		size_t f = i - 1;
+		if (!str_eq(all.items[f].name, a->name))
+			continue;
+		while (f > 0 && str_eq(all.items[f - 1].name, a->name))
+			f--;
+		const struct m_entity *b = all.items[f].e;
+		struct diag *d = diag_report(&s->ctx->diags, E0204, a->e->span,
+					     "%s '%s' and '%s' have the same name \"%.*s\" in %s",
+					     kind_word(kind), b->name->name, a->e->name->name,
+					     (int)a->name.len, a->name.ptr, table);
+		diag_note(&s->ctx->diags, d, b->span, "the first one");
 	}
+	vec_free(&all);
 }
 
 /* ---- block relations ---- */
@@ -97,37 +121,41 @@ static void visit_block(struct sema *s, struct m_entity *b, entity_vec *path)
 
 /* ---- workflows ---- */
 
-static bool links(const struct m_value *product, const struct m_entity *p)
+/* Marks each product a workflow of `target` links to (bit in scratch). */
+static void mark_links(const struct m_value *product, uint32_t bit)
 {
 	if (!product)
-		return false;
-	if (product->kind == V_REF)
-		return product->u.ref.ref == p;
+		return;
+	if (product->kind == V_REF) {
+		product->u.ref.ref->scratch |= bit;
+		return;
+	}
 	for (uint32_t i = 0; product->kind == V_LIST && i < product->u.list.len; i++)
-		if (product->u.list.items[i]->u.ref.ref == p)
-			return true;
-	return false;
+		product->u.list.items[i]->u.ref.ref->scratch |= bit;
 }
 
+enum { CAN_CREATE = 1, CAN_TERMINATE = 2 };
+
+/* One pass over the workflows marks the products, one over the products
+ * reports: linear, however many products and workflows. */
 static void check_products(struct sema *s, const struct m_entity *cat)
 {
 	const struct sym *create = intern_cstr(&s->ctx->names, "create");
 	const struct sym *terminate = intern_cstr(&s->ctx->names, "terminate");
+	for (uint32_t i = 0; i < cat->nchildren; i++)
+		if (cat->children[i]->kind == KIND_PRODUCT)
+			cat->children[i]->scratch = 0;
+	for (uint32_t j = 0; j < cat->nchildren; j++) {
+		const struct m_entity *w = cat->children[j];
+		const struct m_value *target = w->kind == KIND_WORKFLOW ? field(w, "target") : NULL;
+		if (target && (target->u.sym == create || target->u.sym == terminate))
+			mark_links(field(w, "product"), target->u.sym == create ? CAN_CREATE : CAN_TERMINATE);
+	}
 	for (uint32_t i = 0; i < cat->nchildren; i++) {
 		const struct m_entity *p = cat->children[i];
-		if (p->kind != KIND_PRODUCT)
+		if (p->kind != KIND_PRODUCT || p->scratch == (CAN_CREATE | CAN_TERMINATE))
 			continue;
-		bool can_create = false, can_terminate = false;
-		for (uint32_t j = 0; j < cat->nchildren; j++) {
-			const struct m_entity *w = cat->children[j];
-			const struct m_value *target = w->kind == KIND_WORKFLOW ? field(w, "target") : NULL;
-			if (!target || !links(field(w, "product"), p))
-				continue;
-			can_create |= target->u.sym == create;
-			can_terminate |= target->u.sym == terminate;
-		}
-		if (can_create && can_terminate)
-			continue;
+		bool can_create = p->scratch & CAN_CREATE, can_terminate = p->scratch & CAN_TERMINATE;
 		struct diag *d = diag_report(&s->ctx->diags, W0401, p->span,
 					     "product '%s' has no %s workflow", p->name->name,
 					     !can_create && !can_terminate ? "create or terminate"

@@ -269,6 +269,20 @@ const struct type *sema_decl_type(struct sema *s, struct decl *d)
 	return decl_type(s, d);
 }
 
+const char *place_text(const struct eval_scope *sc)
+{
+	if (sc->place)
+		return sc->place;
+	if (!sc->field || !sc->owner)
+		return "this value";
+	const struct m_entity *e = sc->owner;
+	if (!e->name)
+		return arena_printf(&sc->s->ctx->arena, "field '%s' of a %s", sc->field->name,
+				    kind_word(e->kind));
+	return arena_printf(&sc->s->ctx->arena, "field '%s' of %s '%s'", sc->field->name,
+			    kind_word(e->kind), e->name->name);
+}
+
 /* ---- values --------------------------------------------------------------------- */
 
 struct m_value *value_new(struct sema *s, enum value_kind kind, struct span span)
@@ -713,7 +727,7 @@ struct m_value *eval_expr(const struct eval_scope *sc, const struct ast_node *e,
 			diag_report(&s->ctx->diags, b->value->secret ? E0310 : E0304, e->span,
 				    b->value->secret ? "parameter '%s' carries a secret, which %s cannot hold"
 						     : "parameter '%s' does not fit here: expected %s",
-				    e->name->name, b->value->secret ? sc->place : sb.buf);
+				    e->name->name, b->value->secret ? place_text(sc) : sb.buf);
 			strbuf_release(&sb);
 			return NULL;
 		}
@@ -988,7 +1002,7 @@ static struct m_value *eval_text(const struct eval_scope *sc, const struct ast_n
 	}
 	if (v->secret && !secret_ok) {
 		struct diag *d = diag_report(&s->ctx->diags, E0310, e->span,
-					     "a secret cannot flow into %s", sc->place ? sc->place : "this value");
+					     "a secret cannot flow into %s", place_text(sc));
 		diag_help(&s->ctx->diags, d,
 			  "secrets may go into environment values, commands and parameters of type secret");
 		return NULL;

@@ -69,6 +69,10 @@ static bool is_record(const struct decl *d)
 const struct type *schema_record(struct sema *s, enum block_kind kind, const struct sym *name,
 				 const struct m_entity *parent)
 {
+	bool in_workload = parent && (parent->kind == KIND_SERVICE || parent->kind == KIND_JOB);
+	const struct type **cached = kind == KIND_TARGET ? NULL : &s->schema_cache[kind][in_workload];
+	if (cached && *cached)
+		return *cached;
 	char word[64];
 	if (kind == KIND_TARGET)
 		snprintf(word, sizeof word, "target_%s", name ? name->name : "");
@@ -78,7 +82,10 @@ const struct type *schema_record(struct sema *s, enum block_kind kind, const str
 	else
 		snprintf(word, sizeof word, "%s", kind_word(kind));
 	struct decl *d = module_find(s->schema, intern_cstr(&s->ctx->names, word), is_record);
-	return d ? sema_decl_type(s, d) : NULL;
+	const struct type *t = d ? sema_decl_type(s, d) : NULL;
+	if (cached)
+		*cached = t;
+	return t;
 }
 
 /* ---- pass one: entities ---------------------------------------------------------------- */
@@ -143,7 +150,7 @@ static const struct binding *bind_arguments(struct lowering *lw, struct module *
 	struct sema *s = lw->s;
 	const struct binding *head = NULL;
 	const struct ast_list *params = &t->node->list;
-	struct eval_scope sc = { s, caller, container, NULL, "a template argument" };
+	struct eval_scope sc = { s, caller, container, NULL, "a template argument", NULL, NULL };
 	for (uint32_t i = 0; i < call->list.len; i++) {
 		const struct ast_node *arg = call->list.items[i];
 		if (!arg->name) {
@@ -196,7 +203,7 @@ static const struct binding *bind_arguments(struct lowering *lw, struct module *
 		const struct type *pt = sema_type(s, t->mod, param->a);
 		struct m_value *v = NULL;
 		if (param->b) {
-			struct eval_scope dsc = { s, t->mod, container, head, "a parameter default" };
+			struct eval_scope dsc = { s, t->mod, container, head, "a parameter default", NULL, NULL };
 			v = eval_expr(&dsc, param->b, pt);
 		} else if (type_is_optional(pt)) {
 			v = value_new(s, V_NONE, call->span);
@@ -220,18 +227,20 @@ static const struct binding *bind_arguments(struct lowering *lw, struct module *
  * adds its body to that child instead. */
 static void declare_children(struct lowering *lw, struct module *mod, struct m_entity *container,
 			     struct pending *p, const struct ast_list *items,
-			     const struct binding *params, pending_vec *kids)
+			     const struct binding *params, pending_vec *kids, size_t amendable)
 {
 	for (uint32_t i = 0; i < items->len; i++) {
 		const struct ast_node *n = items->items[i];
 		if (n->kind != AST_BLOCK && n->kind != AST_EXPORT)
 			continue;
 		enum block_kind k = n->kind == AST_EXPORT ? KIND_EXPORT : kind_of(n->decl->kw);
+		/* Only the template's own blocks can be amended: search those
+		 * (few), never the block's own children (possibly thousands). */
 		struct pending *same = NULL;
-		for (size_t j = 0; j < kids->len; j++)
+		for (size_t j = 0; j < amendable; j++)
 			if (kids->items[j]->e->kind == k && kids->items[j]->e->name == n->name)
 				same = kids->items[j];
-		if (same && params == NULL) {
+		if (same) {
 			add_source(lw, same, &n->decl->body, mod, NULL);
 			continue;
 		}
@@ -322,7 +331,7 @@ static struct pending *declare(struct lowering *lw, struct module *mod, struct m
 								    value, t);
 			t->expanding = true;
 			add_source(lw, p, &t->node->decl->body, t->mod, args);
-			declare_children(lw, t->mod, container, p, &t->node->decl->body, args, &kids);
+			declare_children(lw, t->mod, container, p, &t->node->decl->body, args, &kids, 0);
 			t->expanding = false;
 		}
 		value = NULL;
@@ -333,7 +342,7 @@ static struct pending *declare(struct lowering *lw, struct module *mod, struct m
 	struct source *own = add_source(lw, p, n->decl ? &n->decl->body : NULL, mod, params);
 	own->value = value;
 	if (n->decl)
-		declare_children(lw, mod, container, p, &n->decl->body, params, &kids);
+		declare_children(lw, mod, container, p, &n->decl->body, params, &kids, kids.len);
 	if (kind == KIND_DEPLOYMENT)
 		declare_steps(lw, mod, container, p, n, &kids);
 	if (kids.len) {
@@ -383,7 +392,7 @@ static void lower_step(struct lowering *lw, struct pending *p, const struct type
 {
 	struct sema *s = lw->s;
 	const struct ast_node *step = p->node;
-	struct eval_scope sc = { s, p->sources->mod, p->container, NULL, "a deployment step" };
+	struct eval_scope sc = { s, p->sources->mod, p->container, NULL, "a deployment step", NULL, NULL };
 	const struct ast_node *target = step->a;
 	set_field(rec, p->e, "module", eval_expr(&sc, target->a, type_field(rec, intern_cstr(&s->ctx->names, "module"))->type), s);
 	struct m_value *fn = value_new(s, V_ENUM, target->span);
@@ -493,15 +502,15 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 	e->field_names = arena_alloc(&s->ctx->arena, (rec->nfields ? rec->nfields : 1) * sizeof *e->field_names);
 	for (uint32_t i = 0; i < rec->nfields; i++)
 		e->field_names[i] = rec->fields[i].name;
-	const char *label = entity_label(s, e);
 	if (e->kind == KIND_STEP)
 		lower_step(lw, p, rec);
 	for (struct source *src = p->sources; src; src = src->next) {
-		struct eval_scope sc = { s, src->mod, p->container ? p->container : e, src->params, NULL };
+		struct eval_scope sc = { s, src->mod, p->container ? p->container : e, src->params, NULL, NULL, NULL };
 		const struct ast_node *seen[64];
 		uint32_t nseen = 0;
 		if (src->value && rec->nfields) {
-			sc.place = arena_printf(&s->ctx->arena, "the value of %s", label);
+			sc.field = rec->fields[0].name;
+			sc.owner = e;
 			struct m_value *v = eval_expr(&sc, src->value, rec->fields[0].type);
 			e->fields[0] = v ? v : value_new(s, V_UNSET, src->value->span);
 		}
@@ -531,7 +540,8 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 				continue;
 			if (nseen < 64)
 				seen[nseen++] = f;
-			sc.place = arena_printf(&s->ctx->arena, "field '%s' of %s", f->name->name, label);
+			sc.field = f->name;
+			sc.owner = e;
 			struct m_value *v = eval_expr(&sc, f->a, rf->type);
 			uint32_t slot = (uint32_t)(rf - rec->fields);
 			/* A field that failed was reported; it is not also missing. */
@@ -544,11 +554,11 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 		const struct record_field *rf = &rec->fields[i];
 		if (rf->dflt) {
 			struct eval_scope dsc = { s, s->schema, p->container ? p->container : e, NULL,
-						  "a default" };
+						  "a default", NULL, NULL };
 			e->fields[i] = eval_expr(&dsc, rf->dflt, rf->type);
 		} else if (rf->required && !p->broken) {
 			struct diag *d = diag_report(&s->ctx->diags, E0303, e->span,
-						     "%s is missing the required field '%s'", label,
+						     "%s is missing the required field '%s'", entity_label(s, e),
 						     rf->name->name);
 			struct strbuf sb;
 			strbuf_init(&sb);
@@ -568,7 +578,8 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 struct m_entity *lower_program(struct sema *s)
 {
 	struct lowering lw = { s, { NULL, 0, 0 } };
-	load_schema(s);
+	if (!s->schema)
+		load_schema(s); /* once per compilation, however many profiles */
 	struct module *m = s->root;
 	/* Top-level blocks share one scope per kind: the root entity. */
 	struct m_entity *root = arena_zalloc(&s->ctx->arena, sizeof *root);

@@ -117,7 +117,7 @@ struct m_program {
 static inline const struct m_value *m_get(const struct m_entity *e, const char *name)
 {
 	for (uint32_t i = 0; i < e->nfields; i++)
-		if (strcmp(e->field_names[i]->name, name) == 0)
+		if (e->field_names[i]->name[0] == name[0] && strcmp(e->field_names[i]->name, name) == 0)
 			return e->fields[i];
 	return NULL;
 }

@@ -191,6 +191,21 @@ static void load_imports(struct sema *s, struct module *m)
 	}
 }
 
+/* Parses a loaded file as module `canon` and loads its imports. */
+static struct module *start(struct sema *s, const char *canon, uint32_t file)
+{
+	struct module *m = arena_zalloc(&s->ctx->arena, sizeof *m);
+	m->path = arena_strndup(&s->ctx->arena, canon, strlen(canon));
+	m->file = file;
+	m->ast = orchc_parse(s->ctx, file);
+	m->loading = true;
+	vec_push(&s->modules, m);
+	collect_decls(s, m);
+	load_imports(s, m);
+	m->loading = false;
+	return m;
+}
+
 static struct module *load(struct sema *s, const char *path, const char *shown,
 			   struct span from, bool has_from)
 {
@@ -222,21 +237,17 @@ static struct module *load(struct sema *s, const char *path, const char *shown,
 	if (file < 0)
 		return NULL;
 	(void)has_from;
-	struct module *m = arena_zalloc(&s->ctx->arena, sizeof *m);
-	m->path = arena_strndup(&s->ctx->arena, canon, strlen(canon));
-	m->file = (uint32_t)file;
-	m->ast = orchc_parse(s->ctx, (uint32_t)file);
-	m->loading = true;
-	vec_push(&s->modules, m);
-	collect_decls(s, m);
-	load_imports(s, m);
-	m->loading = false;
-	return m;
+	return start(s, canon, (uint32_t)file);
 }
 
 struct module *module_load_root(struct sema *s, const char *path)
 {
 	return load(s, path, path, (struct span){ 0, 0, 0 }, false);
+}
+
+struct module *module_load_file(struct sema *s, uint32_t file)
+{
+	return start(s, s->ctx->sources.files[file].path, file);
 }
 
 struct decl *module_find(struct module *m, const struct sym *name, bool (*want)(const struct decl *))

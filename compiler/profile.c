@@ -86,7 +86,7 @@ static void apply_overlay(struct sema *s, const struct ast_node *f)
 	struct m_entity *container = e;
 	while (container->parent)
 		container = container->parent;
-	struct eval_scope sc = { s, s->root, container, NULL, "a profile overlay" };
+	struct eval_scope sc = { s, s->root, container, NULL, "a profile overlay", NULL, NULL };
 	const struct type *want = rf->type;
 	if (i + 1 == path->len) {
 		struct m_value *v = eval_expr(&sc, f->a, want);

@@ -108,6 +108,18 @@ struct m_program *sema_build(struct orchc_ctx *ctx, const char *path, const stru
 	return prog;
 }
 
+struct m_program *sema_build_file(struct orchc_ctx *ctx, uint32_t file, const struct sema_opts *opts)
+{
+	struct sema s;
+	sema_init(&s, ctx, opts);
+	struct m_program *prog = NULL;
+	s.root = module_load_file(&s, file);
+	if (!orchc_failed(ctx))
+		prog = lower_checked(&s, opts && opts->profile ? intern_cstr(&ctx->names, opts->profile) : NULL);
+	sema_release(&s);
+	return prog;
+}
+
 bool sema_check_all_profiles(struct orchc_ctx *ctx, const char *path)
 {
 	struct sema s;

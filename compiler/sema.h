@@ -11,6 +11,7 @@
 #define ORCHC_SEMA_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct orchc_ctx;
 struct m_program;
@@ -25,6 +26,9 @@ struct sema_opts {
  * reporting) on errors; the model lives in the context's arena.
  */
 struct m_program *sema_build(struct orchc_ctx *ctx, const char *path, const struct sema_opts *opts);
+
+/** sema_build for a root already in the file table (orchc_load_buffer). */
+struct m_program *sema_build_file(struct orchc_ctx *ctx, uint32_t file, const struct sema_opts *opts);
 
 /**
  * Checks the program once without a profile and once per profile it

@@ -64,6 +64,8 @@ struct sema {
 	uint32_t nslots, used;
 	const struct sym *w_host, *w_port, *w_started, *w_healthy, *w_completed;
 	const struct sym *w_env, *w_file, *w_generate, *w_any;
+	/* schema_record() results: [kind][inside a service or job]. */
+	const struct type *schema_cache[KIND_COUNT][2];
 };
 
 /* Where an expression is evaluated. */
@@ -72,11 +74,20 @@ struct eval_scope {
 	struct module *mod;          /* for type and template names */
 	struct m_entity *container;  /* stack, catalog or fleet: for references */
 	const struct binding *params;
-	const char *place;           /* "field 'image'", for secret messages */
+	/* Where the value goes, for messages ("field 'image' of service
+	 * 'api'"): formatted only when a message needs it. */
+	const char *place;           /* a fixed description, or NULL */
+	const struct sym *field;     /* else: this field... */
+	const struct m_entity *owner; /* ...of this entity */
 };
+
+/* The place of `sc` as text (arena), for a diagnostic. */
+const char *place_text(const struct eval_scope *sc);
 
 /* ---- module.c ---- */
 struct module *module_load_root(struct sema *s, const char *path);
+/* A root already in the file table (in-memory source: tests, fuzzing). */
+struct module *module_load_file(struct sema *s, uint32_t file);
 struct decl *module_find(struct module *m, const struct sym *name, bool (*want)(const struct decl *));
 /* A name as `alias.name` through an import: the module, or NULL. */
 struct module *module_import(struct module *m, const struct sym *alias);

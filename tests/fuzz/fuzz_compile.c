@@ -2,15 +2,17 @@
  * fuzz_compile.c - the libFuzzer target of the front end: any bytes are
  * loaded as a source file, parsed, dumped and their diagnostics rendered in
  * both formats.  Crashes, leaks, undefined behaviour and broken invariants
- * (ast_verify aborts) are findings.  As the compiler grows, later stages
- * join here so the whole pipeline is fuzzed in memory.
+ * (ast_verify aborts) are findings.  The same bytes then go through the
+ * semantic stages and the model writer, so the whole pipeline is fuzzed.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ast.h"
 #include "diag.h"
+#include "model_json.h"
 #include "orchc.h"
+#include "sema.h"
 #include "str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,6 +28,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct strbuf out;
 		strbuf_init(&out);
 		ast_dump(root, &ctx.sources, &out);
+		/* The whole pipeline, on the same bytes: names, types, model. */
+		struct orchc_ctx sema_ctx;
+		orchc_ctx_init(&sema_ctx);
+		int root_file = orchc_load_buffer(&sema_ctx, "fuzz.orch", (const char *)data, size);
+		struct m_program *prog = sema_build_file(&sema_ctx, (uint32_t)root_file, NULL);
+		if (prog)
+			model_json(prog, &sema_ctx.sources, &out);
+		diag_sort(&sema_ctx.diags);
+		struct diag_render_opts sro = { false, 0 };
+		diag_render_text(&sema_ctx.diags, &sema_ctx.sources, &sro, &out);
+		orchc_ctx_release(&sema_ctx);
 		diag_sort(&ctx.diags);
 		struct diag_render_opts ro = { true, 0 };
 		diag_render_text(&ctx.diags, &ctx.sources, &ro, &out);

@@ -1,0 +1,246 @@
+/*
+ * test_sema.c - the resolver and the type checker: what a program means
+ * (references resolved to entities, defaults, merges, profiles) and which
+ * mistakes it reports, checked on the model rather than on message text.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "model.h"
+#include "sema.h"
+
+static struct m_program *build(struct orchc_ctx *ctx, const char *src, const char *profile)
+{
+	int id = orchc_load_buffer(ctx, "t.orch", src, strlen(src));
+	struct sema_opts opts = { profile };
+	return sema_build_file(ctx, (uint32_t)id, &opts);
+}
+
+static const struct m_entity *child(const struct m_entity *e, const char *name)
+{
+	for (uint32_t i = 0; i < e->nchildren; i++) {
+		if (e->children[i]->name && strcmp(e->children[i]->name->name, name) == 0)
+			return e->children[i];
+		const struct m_entity *below = child(e->children[i], name);
+		if (below)
+			return below;
+	}
+	return NULL;
+}
+
+static const char *text(const struct m_value *v)
+{
+	assert_int_equal(v->kind, V_STRING);
+	return v->u.s.ptr;
+}
+
+static void references_resolve_to_entities(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	struct m_program *p = build(ctx,
+		"stack s {\n"
+		"  repo src = \"github.com/org/app@v1\"\n"
+		"  image app { tag = \"org/app:local\", repo = src }\n"
+		"  secret pw { from = env(\"PW\") }\n"
+		"  service db { image = \"postgres:16\", ports = [5432],\n"
+		"               healthcheck { test = [\"CMD\", \"pg_isready\"] } }\n"
+		"  service api {\n"
+		"    image = image.app\n"
+		"    env { URL = \"postgres://${db.host}:${db.port}/x\", PASSWORD = secret.pw }\n"
+		"    after = [db healthy]\n"
+		"  }\n"
+		"}\n", NULL);
+	assert_non_null(p);
+	const struct m_entity *stack = p->entities[0];
+	const struct m_entity *api = child(stack, "api"), *db = child(stack, "db");
+	const struct m_value *image = m_get(api, "image");
+	assert_int_equal(image->kind, V_REF);
+	assert_ptr_equal(image->u.ref.ref, child(stack, "app"));
+	assert_ptr_equal(m_get(child(stack, "app"), "repo")->u.ref.ref, child(stack, "src"));
+	const struct m_value *env = m_get(api, "env");
+	assert_int_equal(env->u.map.entries[0].value->kind, V_TEXT);
+	const struct m_value *url = env->u.map.entries[0].value;
+	assert_int_equal(url->u.list.items[1]->kind, V_ATTR);
+	assert_ptr_equal(url->u.list.items[1]->u.ref.ref, db);
+	assert_true(env->u.map.entries[1].value->secret);
+	assert_true(env->secret);
+	const struct m_value *after = m_get(api, "after");
+	assert_string_equal(after->u.list.items[0]->u.list.sym->name, "healthy");
+	assert_ptr_equal(after->u.list.items[0]->u.list.items[0]->u.ref.ref, db);
+	/* Defaults are filled in: replicas, restart, the health check's interval. */
+	assert_int_equal(m_get(api, "replicas")->u.i, 1);
+	assert_string_equal(m_get(api, "restart")->u.sym->name, "unless-stopped");
+	const struct m_value *hc = m_get(db, "healthcheck");
+	assert_int_equal(hc->u.map.entries[1].value->kind, V_DURATION);
+	assert_int_equal(hc->u.map.entries[1].value->u.i, 30000);
+}
+
+static void templates_bind_and_amend(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	struct m_program *p = build(ctx,
+		"template web(version: string = \"1.0\", port: port = 8080) service {\n"
+		"  image = \"org/web:${version}\"\n"
+		"  ports = [port]\n"
+		"  env { MODE = \"prod\", PORT = port }\n"
+		"  volume cache = \"/var/cache\"\n"
+		"}\n"
+		"stack s {\n"
+		"  service a = web()\n"
+		"  service b = web(version: \"2.1\", port: 9090) {\n"
+		"    env { MODE = \"debug\" }\n"
+		"    volume cache { read_only = true }\n"
+		"  }\n"
+		"}\n", NULL);
+	assert_non_null(p);
+	const struct m_entity *a = child(p->entities[0], "a"), *b = child(p->entities[0], "b");
+	assert_string_equal(text(m_get(a, "image")), "org/web:1.0");
+	assert_string_equal(text(m_get(b, "image")), "org/web:2.1");
+	assert_int_equal(m_get(b, "ports")->u.list.items[0]->u.i, 9090);
+	/* The amendment's env merges key by key; the template's PORT stays. */
+	const struct m_value *env = m_get(b, "env");
+	assert_int_equal(env->u.map.len, 2);
+	assert_string_equal(text(env->u.map.entries[0].value), "debug");
+	assert_string_equal(text(env->u.map.entries[1].value), "9090");
+	/* The amendment of the template's volume changes that volume. */
+	assert_int_equal(b->nchildren, 1);
+	assert_true(m_get(b->children[0], "read_only")->u.b);
+	assert_false(m_get(a->children[0], "read_only")->u.b);
+}
+
+static void profiles_overlay_paths(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	const char *src =
+		"stack s {\n"
+		"  pod p { service api { image = \"x\", env { LOG = \"info\" } } }\n"
+		"}\n"
+		"target kubernetes { namespace = \"dev\" }\n"
+		"profile prod {\n"
+		"  s.api.replicas = 4\n"
+		"  s.api.env.LOG = \"warn\"\n"
+		"  kubernetes.namespace = \"prod\"\n"
+		"}\n";
+	struct m_program *p = build(ctx, src, "prod");
+	assert_non_null(p);
+	const struct m_entity *api = child(p->entities[0], "api");
+	assert_int_equal(m_get(api, "replicas")->u.i, 4);
+	assert_string_equal(text(m_get(api, "env")->u.map.entries[0].value), "warn");
+	assert_string_equal(text(m_get(p->entities[1], "namespace")), "prod");
+	assert_string_equal(p->profile->name, "prod");
+}
+
+static void types_constrain_values(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	build(ctx,
+		"type Tag = string(/^[A-Z]{1,4}$/)\n"
+		"record Limits { cpu: float(0.1..8.0) = 1, memory: size }\n"
+		"template t(tag: Tag, limits: Limits, mode: fast | safe = safe) job { image = \"x\" }\n"
+		"stack s {\n"
+		"  job ok = t(tag: \"ABC\", limits: { memory = 1Gi })\n"
+		"  job bad-tag = t(tag: \"abc\", limits: { memory = 1Gi })\n"
+		"  job bad-cpu = t(tag: \"ABC\", limits: { cpu = 9, memory = 1Gi })\n"
+		"  job no-memory = t(tag: \"ABC\", limits: { cpu = 1 })\n"
+		"  job bad-mode = t(tag: \"ABC\", limits: { memory = 1Gi }, mode: quick)\n"
+		"}\n", NULL);
+	assert_int_equal(count_code(ctx, E0306), 1);
+	assert_int_equal(count_code(ctx, E0305), 1);
+	assert_int_equal(count_code(ctx, E0303), 1);
+	assert_int_equal(count_code(ctx, E0313), 1);
+	assert_int_equal(ctx->diags.errors, 4);
+}
+
+static void secrets_stay_out_of_plain_places(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	build(ctx,
+		"stack s {\n"
+		"  secret t { from = env(\"T\") }\n"
+		"  service a {\n"
+		"    image = \"x\"\n"
+		"    labels { owner = \"${secret.t}\" }\n"
+		"    working_dir = \"/srv/${secret.t}\"\n"
+		"    env { TOKEN = secret.t, URL = \"https://u:${secret.t}@host\" }\n"
+		"    command = [\"run\", \"--token=${secret.t}\"]\n"
+		"  }\n"
+		"}\n", NULL);
+	assert_int_equal(count_code(ctx, E0310), 2); /* the label and the path */
+	assert_int_equal(ctx->diags.errors, 2);
+}
+
+static void names_are_scoped_per_kind(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	/* A repo and an image may share a name; a service and a job may not. */
+	assert_non_null(build(ctx,
+		"stack s {\n"
+		"  repo app = \"github.com/org/app\"\n"
+		"  image app { tag = \"org/app:1\", repo = app }\n"
+		"  service api { image = image.app }\n"
+		"}\n", NULL));
+	build(ctx, "stack t {\n  service x { image = \"a\" }\n  pod p { job x { image = \"b\" } }\n}\n", NULL);
+	assert_int_equal(count_code(ctx, E0204), 1);
+}
+
+static void graphs_are_checked(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	build(ctx,
+		"stack s {\n"
+		"  service a { image = \"x\", after = [b] }\n"
+		"  service b { image = \"x\", after = [a] }\n"
+		"  job m { image = \"x\" }\n"
+		"  service c { image = \"x\", after = [m completed, a completed] }\n"
+		"}\n"
+		"catalog c {\n"
+		"  block X { tag = \"X\", description = \"x\", depends_on = [Y] }\n"
+		"  block Y { tag = \"Y\", description = \"y\", depends_on = [X] }\n"
+		"}\n", NULL);
+	assert_int_equal(count_code(ctx, E0401), 1);
+	assert_int_equal(count_code(ctx, E0402), 1);
+	assert_int_equal(count_code(ctx, E0407), 1);
+}
+
+static void fleets_chain_typed_steps(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	struct m_program *p = build(ctx,
+		"fleet f {\n"
+		"  module cam { wasm = \"cam.wasm\", export shot() -> file(\"image/jpeg\") }\n"
+		"  module gray { wasm = \"g.wasm\", export convert(img: file(\"image/jpeg\")) -> file(\"image/png\") }\n"
+		"  device pi { address = \"10.0.0.2:5000\", interfaces = [takeImage] }\n"
+		"  device spare { address = \"10.0.0.3:5000\" }\n"
+		"  deployment d { cam.shot on pi else spare -> gray.convert on any }\n"
+		"}\n", NULL);
+	assert_non_null(p);
+	const struct m_entity *d = child(p->entities[0], "d");
+	assert_int_equal(d->nchildren, 2);
+	const struct m_entity *first = d->children[0], *second = d->children[1];
+	assert_int_equal(m_get(first, "devices")->u.list.len, 2);
+	assert_false(m_get(first, "any")->u.b);
+	assert_true(m_get(second, "any")->u.b);
+	assert_string_equal(m_get(second, "function")->u.sym->name, "convert");
+	const struct m_entity *convert = child(p->entities[0], "convert");
+	assert_string_equal(text(m_get(convert, "result")), "file(\"image/png\")");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(references_resolve_to_entities),
+		T(templates_bind_and_amend),
+		T(profiles_overlay_paths),
+		T(types_constrain_values),
+		T(secrets_stay_out_of_plain_places),
+		T(names_are_scoped_per_kind),
+		T(graphs_are_checked),
+		T(fleets_chain_typed_steps),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
