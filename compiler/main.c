@@ -130,7 +130,7 @@ static int cmd_build(struct opts *o)
 	if (o->nfiles != 1)
 		return usage_error("%s: expects exactly one input file", "build");
 	if (!o->emit || strcmp(o->emit, "model") != 0)
-		return usage_error("build: only --emit model is available in this version%s", "");
+		return usage_error("build: only --emit model is available in this version");
 	struct orchc_ctx ctx;
 	context_for(&ctx, o);
 	struct sema_opts so = { o->profile };
@@ -422,15 +422,15 @@ int main(int argc, char **argv)
 		} else if (is_option(a, "--profile")) {
 			o.profile = option_value(argc, argv, &i, "--profile");
 			if (!o.profile)
-				rc = usage_error("--profile needs a profile name%s", "");
+				rc = usage_error("--profile needs a profile name");
 		} else if (is_option(a, "--emit") && cmd->run == cmd_build) {
 			o.emit = option_value(argc, argv, &i, "--emit");
 			if (!o.emit)
-				rc = usage_error("--emit needs what to emit (model)%s", "");
+				rc = usage_error("--emit needs what to emit (model)");
 		} else if (strncmp(a, "-I", 2) == 0) {
 			const char *dir = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!dir)
-				rc = usage_error("-I needs a directory%s", "");
+				rc = usage_error("-I needs a directory");
 			else
 				o.include_dirs[o.ninclude_dirs++] = dir;
 		} else {
@@ -438,7 +438,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (rc < 0 && o.profile && o.all_profiles)
-		rc = usage_error("--profile and --all-profiles exclude each other%s", "");
+		rc = usage_error("--profile and --all-profiles exclude each other");
 	if (rc < 0)
 		rc = cmd->run(&o);
 	free(o.files);

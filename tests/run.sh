@@ -164,6 +164,24 @@ printf 'stack a {}\n' > "$TMP/clean.orch"
 (cd "$TMP" && "$ORCHC" parse --dump-ast "$TOP/tests/parse/language-stack.orch") > "$TMP/a2"
 cmp -s "$TMP/a1" "$TMP/a2" && ok || bad "dump-ast is not deterministic"
 
+# ---- modules: -I, ORCHC_PATH, relative imports, aliases, parse-once ----------
+mkdir -p "$TMP/lib" "$TMP/prog/common"
+printf 'template worker(image: string) job {\n  image = image\n}\n' > "$TMP/lib/tools.orch"
+printf 'import "std/tools" as t\nimport "./common/base.orch"\nimport "./common/base.orch" as again\n\nstack s {\n  job a = t.worker(image: "x")\n  job b = base.web(image: "y")\n  job c = again.web(image: "z")\n}\n' > "$TMP/prog/app.orch"
+printf 'template web(image: string) job {\n  image = image\n}\n' > "$TMP/prog/common/base.orch"
+expect_exit 1 "$ORCHC" check "$TMP/prog/app.orch"
+grep -q "module 'std/tools' not found" "$TMP/cli.out" || bad "a missing std module is reported"
+expect_exit 0 "$ORCHC" check -I "$TMP/lib" "$TMP/prog/app.orch"
+ORCHC_PATH="$TMP/nowhere:$TMP/lib" expect_exit 0 "$ORCHC" check "$TMP/prog/app.orch"
+expect_exit 0 "$ORCHC" build -I"$TMP/lib" "$TMP/prog/app.orch" --emit model
+grep -q '"image": "z"' "$TMP/cli.out" || bad "the aliased import instantiates"
+# base.orch is imported twice but loaded once: its file appears once.
+printf 'template web(image: strin) job {\n  image = image\n}\n' > "$TMP/prog/common/base.orch"
+expect_exit 1 "$ORCHC" check -I "$TMP/lib" "$TMP/prog/app.orch"
+[ "$(grep -c 'error\[E0205\]' "$TMP/cli.out")" -eq 1 ] || bad "a module imported twice is checked once"
+grep -q "prog/common/base.orch:1:21" "$TMP/cli.out" || bad "relative imports are shown relative to the importer"
+expect_exit 2 "$ORCHC" check --profile a --all-profiles "$TMP/prog/app.orch"
+
 # ---- pathological inputs: a clear diagnostic or success, never a crash -------
 # Each case: the file, the allowed exit status, and a code that must appear
 # (or '-' for none).
