@@ -26,15 +26,6 @@ best_ms() {
 		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
 		i=$((i + 1))
 	done
-
-echo
-echo "semantics: 10 000 services + 1 000 products + 1 000 devices"
-f=$dir/world.orch
-sh "$here/gen-world.sh" 10000 1000 1000 > "$f"
-printf '%-9s %8s %10s %10s %8s\n' "" "MB" "parse ms" "check ms" "peak MB"
-awk -v b="$(wc -c < "$f")" -v p="$(best_ms 15 "$orchc" parse "$f")" \
-    -v c="$(best_ms 15 "$orchc" check "$f")" -v m="$(peak_mb "$orchc" check "$f")" \
-    'BEGIN { printf "%-9s %8.1f %10.1f %10.1f %8.1f\n", "world", b / 1e6, p, c, m }'
 	awk -v us="$best" 'BEGIN { printf "%.1f", us / 1000 }'
 }
 

@@ -67,6 +67,12 @@ static bool use_color(const struct opts *o)
 	return isatty(STDERR_FILENO);
 }
 
+static void print_and_release(struct strbuf *sb, FILE *f)
+{
+	fwrite(sb->buf, 1, sb->len, f);
+	strbuf_release(sb);
+}
+
 /* Prints the diagnostics of `ctx` and returns the exit status they imply. */
 static int finish(struct orchc_ctx *ctx, const struct opts *o, bool io_failed)
 {
@@ -77,12 +83,11 @@ static int finish(struct orchc_ctx *ctx, const struct opts *o, bool io_failed)
 	if (o->format == FORMAT_JSON) {
 		ro.color = false;
 		diag_render_json(&ctx->diags, &ctx->sources, &ro, &out);
-		fwrite(out.buf, 1, out.len, stdout);
+		print_and_release(&out, stdout);
 	} else {
 		diag_render_text(&ctx->diags, &ctx->sources, &ro, &out);
-		fwrite(out.buf, 1, out.len, stderr);
+		print_and_release(&out, stderr);
 	}
-	strbuf_release(&out);
 	if (io_failed)
 		return EXIT_USAGE;
 	return orchc_failed(ctx) ? EXIT_ERRORS : EXIT_CLEAN;
@@ -139,8 +144,7 @@ static int cmd_build(struct opts *o)
 		struct strbuf out;
 		strbuf_init(&out);
 		model_json(prog, &ctx.sources, &out);
-		fwrite(out.buf, 1, out.len, stdout);
-		strbuf_release(&out);
+		print_and_release(&out, stdout);
 	}
 	int rc = finish(&ctx, o, io_failed(&ctx));
 	orchc_ctx_release(&ctx);
@@ -158,8 +162,7 @@ static int cmd_parse(struct opts *o)
 		struct strbuf out;
 		strbuf_init(&out);
 		ast_dump(root, &ctx.sources, &out);
-		fwrite(out.buf, 1, out.len, stdout);
-		strbuf_release(&out);
+		print_and_release(&out, stdout);
 	}
 	int rc = finish(&ctx, o, root == NULL);
 	orchc_ctx_release(&ctx);
