@@ -155,14 +155,13 @@ static void check_products(struct sema *s, const struct m_entity *cat)
 		const struct m_entity *p = cat->children[i];
 		if (p->kind != KIND_PRODUCT || p->scratch == (CAN_CREATE | CAN_TERMINATE))
 			continue;
-		bool can_create = p->scratch & CAN_CREATE, can_terminate = p->scratch & CAN_TERMINATE;
+		/* Indexed by the marks: none, create only, terminate only. */
+		static const char *const lacking[] = { "create or terminate", "terminate", "create" };
 		struct diag *d = diag_report(&s->ctx->diags, W0401, p->span,
 					     "product '%s' has no %s workflow", p->name->name,
-					     !can_create && !can_terminate ? "create or terminate"
-					     : !can_create		   ? "create"
-									   : "terminate");
+					     lacking[p->scratch]);
 		diag_help(&s->ctx->diags, d, "link one with: workflow NAME { target = %s, product = %s }",
-			  can_create ? "terminate" : "create", p->name->name);
+			  p->scratch & CAN_CREATE ? "terminate" : "create", p->name->name);
 	}
 }
 

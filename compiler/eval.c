@@ -431,6 +431,8 @@ static struct m_value *try_eval(const struct eval_scope *sc, const struct ast_no
 	uint32_t errors = dl->errors, warnings = dl->warnings;
 	struct m_value *v = eval_expr(sc, e, want);
 	*near = false;
+	/* eval_expr reports through `dl`, so the count may have grown. */
+	// cppcheck-suppress knownConditionTrueFalse
 	if (dl->errors > errors) {
 		for (size_t i = len; i < dl->items.len; i++)
 			*near |= dl->items.items[i]->code != E0304 && dl->items.items[i]->code != E0203;

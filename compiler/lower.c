@@ -72,7 +72,7 @@ const struct type *schema_record(struct sema *s, enum block_kind kind, const str
 	bool in_workload = parent && (parent->kind == KIND_SERVICE || parent->kind == KIND_JOB);
 	const struct type **cached = kind == KIND_TARGET ? NULL : &s->schema_cache[kind][in_workload];
 	if (cached && *cached)
-		return *cached;
+		return *cached; // cppcheck-suppress identicalInnerCondition
 	char word[64];
 	if (kind == KIND_TARGET)
 		snprintf(word, sizeof word, "target_%s", name ? name->name : "");

@@ -377,8 +377,12 @@ int main(int argc, char **argv)
 	struct opts o = { FORMAT_TEXT, 20, -1, false, false, NULL, NULL, NULL, 0, NULL, 0 };
 	o.files = calloc((size_t)argc, sizeof *o.files);
 	o.include_dirs = calloc((size_t)argc, sizeof *o.include_dirs);
-	if (!o.files || !o.include_dirs)
+	if (!o.files || !o.include_dirs) {
+		free(o.files);
+		free(o.include_dirs);
+		fputs("orchc: out of memory\n", stderr);
 		return EXIT_USAGE;
+	}
 	bool only_files = false;
 	int rc = -1;
 	for (int i = 2; i < argc && rc < 0; i++) {
