@@ -499,9 +499,14 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 	}
 	e->nfields = rec->nfields;
 	e->fields = arena_zalloc(&s->ctx->arena, (rec->nfields ? rec->nfields : 1) * sizeof *e->fields);
-	e->field_names = arena_alloc(&s->ctx->arena, (rec->nfields ? rec->nfields : 1) * sizeof *e->field_names);
-	for (uint32_t i = 0; i < rec->nfields; i++)
-		e->field_names[i] = rec->fields[i].name;
+	if (!rec->names) {
+		const struct sym **names = arena_alloc(&s->ctx->arena,
+						       (rec->nfields ? rec->nfields : 1) * sizeof *names);
+		for (uint32_t i = 0; i < rec->nfields; i++)
+			names[i] = rec->fields[i].name;
+		((struct type *)rec)->names = names; /* types are built in this compilation */
+	}
+	e->field_names = rec->names;
 	if (e->kind == KIND_STEP)
 		lower_step(lw, p, rec);
 	for (struct source *src = p->sources; src; src = src->next) {
@@ -553,9 +558,14 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 			continue;
 		const struct record_field *rf = &rec->fields[i];
 		if (rf->dflt) {
-			struct eval_scope dsc = { s, s->schema, p->container ? p->container : e, NULL,
-						  "a default", NULL, NULL };
-			e->fields[i] = eval_expr(&dsc, rf->dflt, rf->type);
+			/* Schema defaults are literals: evaluate each once and share
+			 * the value (the model is read-only once built). */
+			if (!rf->dflt_value) {
+				struct eval_scope dsc = { s, s->schema, p->container ? p->container : e,
+							  NULL, "a default", NULL, NULL };
+				((struct record_field *)rf)->dflt_value = eval_expr(&dsc, rf->dflt, rf->type);
+			}
+			e->fields[i] = rf->dflt_value;
 		} else if (rf->required && !p->broken) {
 			struct diag *d = diag_report(&s->ctx->diags, E0303, e->span,
 						     "%s is missing the required field '%s'", entity_label(s, e),
@@ -567,7 +577,7 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 			strbuf_release(&sb);
 		}
 		if (!e->fields[i])
-			e->fields[i] = value_new(s, V_UNSET, e->span);
+			e->fields[i] = s->unset;
 	}
 	if (e->kind == KIND_EXPORT && p->node->kind == AST_EXPORT)
 		lower_signature(lw, p, rec);

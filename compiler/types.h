@@ -51,10 +51,13 @@ enum type_kind {
 
 struct type;
 
+struct m_value;
+
 struct record_field {
 	const struct sym *name;
 	const struct type *type;
 	const struct ast_node *dflt; /* default expression, or NULL */
+	struct m_value *dflt_value;  /* schema defaults, evaluated once */
 	struct span span;
 	bool required;               /* no default and not optional */
 };
@@ -75,9 +78,11 @@ struct type {
 	const struct sym **members;
 	const struct type **alts;
 	uint32_t nmembers, nalts;
-	/* Records. */
+	/* Records; `names` (built on first use) is shared by every entity of
+	 * the kind as its field_names. */
 	struct record_field *fields;
 	uint32_t nfields;
+	const struct sym **names;
 	enum block_kind ref_kind;   /* TY_REF */
 	const char *media;          /* TY_FILE */
 	const struct sym *wasm;     /* TY_WASM: i32 ... */
