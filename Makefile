@@ -109,6 +109,14 @@ $(BUILD)/schema_src.c: compiler/schema.orch
 $(BUILD)/schema_src.o: $(BUILD)/schema_src.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The stdlib path is compiled in: a build for another PREFIX rebuilds it.
+PREFIX_STAMP = $(BUILD)/prefix$(subst /,_,$(PREFIX)).stamp
+$(PREFIX_STAMP):
+	@mkdir -p $(@D)
+	@rm -f $(BUILD)/prefix*.stamp
+	@touch $@
+$(BUILD)/compiler/module.o: $(PREFIX_STAMP)
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^

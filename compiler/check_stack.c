@@ -82,15 +82,14 @@ static void check_conditions(struct sema *s, struct m_entity *e)
 			diag_note(&s->ctx->diags, d, target->span, "declared here");
 			diag_help(&s->ctx->diags, d, "wait for it to be started or healthy");
 		}
-		if (cond == s->w_healthy && target->kind == KIND_SERVICE && !field(target, "healthcheck")) {
+		if (cond == s->w_healthy && (target->kind == KIND_JOB || !field(target, "healthcheck"))) {
 			struct diag *d = diag_report(&s->ctx->diags, E0405, dep->span,
 						     "'%s' has no health check to become healthy",
 						     target->name->name);
 			diag_note(&s->ctx->diags, d, target->span, "declared here");
+			if (target->kind == KIND_JOB)
+				diag_help(&s->ctx->diags, d, "a job has no health check: wait for it to be completed");
 		}
-		if (target == e)
-			diag_report(&s->ctx->diags, E0401, dep->span, "'%s' waits for itself",
-				    e->name->name);
 	}
 }
 

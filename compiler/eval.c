@@ -306,7 +306,11 @@ const char *describe_node(struct sema *s, const struct ast_node *e)
 	case AST_STRING: return "a string";
 	case AST_INTERP: return "an interpolated string";
 	case AST_NAME: return arena_printf(a, "the name '%s'", e->name->name);
-	case AST_MEMBER: return "a reference";
+	case AST_MEMBER:
+		if (e->a->kind == AST_NAME && kind_of(e->a->name) != KIND_COUNT)
+			return arena_printf(a, "a reference to %s '%s'", kind_word(kind_of(e->a->name)),
+					    e->name->name);
+		return "a reference";
 	case AST_CALL: return "a call";
 	case AST_LIST: return "a list";
 	case AST_MAP: return "a map";
@@ -525,6 +529,8 @@ static struct m_value *eval_map(const struct eval_scope *sc, const struct ast_no
 		struct m_value *fv = eval_expr(sc, f->a, ft);
 		if (!fv) {
 			ok = false;
+			if (record) /* reported: not also "missing" */
+				v->u.map.entries[slot] = (struct m_entry){ f->name, s->unset };
 			continue;
 		}
 		v->secret |= fv->secret;
@@ -812,8 +818,13 @@ struct m_value *eval_expr(const struct eval_scope *sc, const struct ast_node *e,
 	case TY_REF: {
 		if (e->kind != AST_NAME && e->kind != AST_MEMBER)
 			break;
+		size_t before = s->ctx->diags.items.len;
 		struct m_entity *r = lookup_ref(sc, e, want->ref_kind, true);
-		return r ? ref_value(s, r, e->span) : NULL;
+		if (r)
+			return ref_value(s, r, e->span);
+		if (s->ctx->diags.items.len == before)
+			break; /* kind.name of another kind, or a.b.c: a mismatch, never a drop */
+		return NULL;
 	}
 	case TY_DEPENDENCY:
 		return eval_dependency(sc, e, want);

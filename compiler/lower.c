@@ -15,13 +15,27 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * A template instance.  Its arguments are evaluated in pass two, when every
+ * name of the program is declared, so an argument may name a block written
+ * further down; the instance's body blocks share it.
+ */
+struct instance {
+	struct decl *t;
+	const struct ast_node *call;
+	struct module *caller;
+	struct m_entity *container;
+	const struct binding *args;
+	bool bound;
+};
+
 /* One body that sets fields of an entity, in the context it was written in. */
 struct source {
 	struct source *next;
 	const struct ast_list *items;
 	const struct ast_node *value; /* `kind name = VALUE` (not a template call) */
 	struct module *mod;
-	const struct binding *params;
+	struct instance *inst;        /* inside a template body: its instance */
 };
 
 /* An entity waiting for pass two. */
@@ -127,12 +141,12 @@ static struct decl *template_of(struct sema *s, struct module *m, const struct a
 
 static struct source *add_source(struct lowering *lw, struct pending *p,
 				 const struct ast_list *items, struct module *mod,
-				 const struct binding *params)
+				 struct instance *inst)
 {
 	struct source *src = arena_zalloc(&lw->s->ctx->arena, sizeof *src);
 	src->items = items;
 	src->mod = mod;
-	src->params = params;
+	src->inst = inst;
 	*p->tail = src;
 	p->tail = &src->next;
 	return src;
@@ -140,7 +154,7 @@ static struct source *add_source(struct lowering *lw, struct pending *p,
 
 static struct pending *declare(struct lowering *lw, struct module *mod, struct m_entity *container,
 			       struct m_entity *parent, const struct ast_node *n,
-			       const struct binding *params);
+			       struct instance *inst);
 
 /* Binds a template call's arguments to the template's parameters. */
 static const struct binding *bind_arguments(struct lowering *lw, struct module *caller,
@@ -227,7 +241,7 @@ static const struct binding *bind_arguments(struct lowering *lw, struct module *
  * adds its body to that child instead. */
 static void declare_children(struct lowering *lw, struct module *mod, struct m_entity *container,
 			     struct pending *p, const struct ast_list *items,
-			     const struct binding *params, pending_vec *kids, size_t amendable)
+			     struct instance *inst, pending_vec *kids, size_t amendable)
 {
 	for (uint32_t i = 0; i < items->len; i++) {
 		const struct ast_node *n = items->items[i];
@@ -245,7 +259,7 @@ static void declare_children(struct lowering *lw, struct module *mod, struct m_e
 			continue;
 		}
 		struct m_entity *child_container = container ? container : p->e;
-		struct pending *c = declare(lw, mod, child_container, p->e, n, params);
+		struct pending *c = declare(lw, mod, child_container, p->e, n, inst);
 		if (c)
 			vec_push(kids, c);
 	}
@@ -285,7 +299,7 @@ static void declare_steps(struct lowering *lw, struct module *mod, struct m_enti
 
 static struct pending *declare(struct lowering *lw, struct module *mod, struct m_entity *container,
 			       struct m_entity *parent, const struct ast_node *n,
-			       const struct binding *params)
+			       struct instance *inst)
 {
 	struct sema *s = lw->s;
 	enum block_kind kind = n->kind == AST_EXPORT ? KIND_EXPORT : kind_of(n->decl->kw);
@@ -327,11 +341,11 @@ static struct pending *declare(struct lowering *lw, struct module *mod, struct m
 				    "template '%s' instantiates itself", t->name->name);
 			p->broken = true;
 		} else {
-			const struct binding *args = bind_arguments(lw, mod, container ? container : e,
-								    value, t);
+			struct instance *made_by = arena_zalloc(&s->ctx->arena, sizeof *made_by);
+			*made_by = (struct instance){ t, value, mod, container ? container : e, NULL, false };
 			t->expanding = true;
-			add_source(lw, p, &t->node->decl->body, t->mod, args);
-			declare_children(lw, t->mod, container, p, &t->node->decl->body, args, &kids, 0);
+			add_source(lw, p, &t->node->decl->body, t->mod, made_by);
+			declare_children(lw, t->mod, container, p, &t->node->decl->body, made_by, &kids, 0);
 			t->expanding = false;
 		}
 		value = NULL;
@@ -339,10 +353,10 @@ static struct pending *declare(struct lowering *lw, struct module *mod, struct m
 		value = NULL;
 		p->broken = true;
 	}
-	struct source *own = add_source(lw, p, n->decl ? &n->decl->body : NULL, mod, params);
+	struct source *own = add_source(lw, p, n->decl ? &n->decl->body : NULL, mod, inst);
 	own->value = value;
 	if (n->decl)
-		declare_children(lw, mod, container, p, &n->decl->body, params, &kids, kids.len);
+		declare_children(lw, mod, container, p, &n->decl->body, inst, &kids, kids.len);
 	if (kind == KIND_DEPLOYMENT)
 		declare_steps(lw, mod, container, p, n, &kids);
 	if (kids.len) {
@@ -484,6 +498,18 @@ static const char *entity_label(struct sema *s, const struct m_entity *e)
 		       : arena_printf(&s->ctx->arena, "%s", kind_word(e->kind));
 }
 
+/* The instance's arguments, evaluated on first use (pass two). */
+static const struct binding *arguments(struct lowering *lw, struct instance *inst)
+{
+	if (!inst)
+		return NULL;
+	if (!inst->bound) {
+		inst->bound = true;
+		inst->args = bind_arguments(lw, inst->caller, inst->container, inst->call, inst->t);
+	}
+	return inst->args;
+}
+
 static void lower_fields(struct lowering *lw, struct pending *p)
 {
 	struct sema *s = lw->s;
@@ -510,7 +536,8 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 	if (e->kind == KIND_STEP)
 		lower_step(lw, p, rec);
 	for (struct source *src = p->sources; src; src = src->next) {
-		struct eval_scope sc = { s, src->mod, p->container ? p->container : e, src->params, NULL, NULL, NULL };
+		struct eval_scope sc = { s, src->mod, p->container ? p->container : e,
+					 arguments(lw, src->inst), NULL, NULL, NULL };
 		const struct ast_node *seen[64];
 		uint32_t nseen = 0;
 		if (src->value && rec->nfields) {

@@ -73,8 +73,10 @@ static void print_and_release(struct strbuf *sb, FILE *f)
 	strbuf_release(sb);
 }
 
-/* Prints the diagnostics of `ctx` and returns the exit status they imply. */
-static int finish(struct orchc_ctx *ctx, const struct opts *o, bool io_failed)
+/* Prints the diagnostics of `ctx` and returns the exit status they imply.
+ * JSON diagnostics go to stdout, unless stdout carries the output itself
+ * (`build`): then to stderr, so stdout stays one JSON document. */
+static int finish_to(struct orchc_ctx *ctx, const struct opts *o, bool io_failed, FILE *json_out)
 {
 	diag_sort(&ctx->diags);
 	struct diag_render_opts ro = { use_color(o), o->error_limit };
@@ -83,7 +85,7 @@ static int finish(struct orchc_ctx *ctx, const struct opts *o, bool io_failed)
 	if (o->format == FORMAT_JSON) {
 		ro.color = false;
 		diag_render_json(&ctx->diags, &ctx->sources, &ro, &out);
-		print_and_release(&out, stdout);
+		print_and_release(&out, json_out);
 	} else {
 		diag_render_text(&ctx->diags, &ctx->sources, &ro, &out);
 		print_and_release(&out, stderr);
@@ -91,6 +93,11 @@ static int finish(struct orchc_ctx *ctx, const struct opts *o, bool io_failed)
 	if (io_failed)
 		return EXIT_USAGE;
 	return orchc_failed(ctx) ? EXIT_ERRORS : EXIT_CLEAN;
+}
+
+static int finish(struct orchc_ctx *ctx, const struct opts *o, bool io_failed)
+{
+	return finish_to(ctx, o, io_failed, stdout);
 }
 
 /* I/O failures (E0010, E0012) mean exit status 2, not 1. */
@@ -146,7 +153,7 @@ static int cmd_build(struct opts *o)
 		model_json(prog, &ctx.sources, &out);
 		print_and_release(&out, stdout);
 	}
-	int rc = finish(&ctx, o, io_failed(&ctx));
+	int rc = finish_to(&ctx, o, io_failed(&ctx), stderr);
 	orchc_ctx_release(&ctx);
 	return rc;
 }

@@ -111,9 +111,20 @@ static void apply_overlay(struct sema *s, const struct ast_node *f)
 		}
 		vt = kf->type;
 	}
-	struct m_value *v = eval_expr(&sc, f->a, vt);
 	struct m_value *map = e->fields[slot];
-	if (!v || !map || map->kind != V_MAP)
+	if (!map || map->kind != V_MAP) {
+		/* An optional record never written: there is nothing to amend,
+		 * and inventing one would hide the other fields' absence. */
+		struct diag *d = diag_report(&s->ctx->diags, E0208, path->items[i]->span,
+					     "%s '%s' does not set '%s', so '%s' cannot be overlaid",
+					     kind_word(e->kind), e->name ? e->name->name : "",
+					     path->items[i]->name->name, key->name);
+		diag_help(&s->ctx->diags, d, "overlay the whole field: %s = { ... }",
+			  path->items[i]->name->name);
+		return;
+	}
+	struct m_value *v = eval_expr(&sc, f->a, vt);
+	if (!v)
 		return;
 	struct m_value *copy = value_new(s, V_MAP, map->span);
 	copy->u.map.entries = arena_alloc(&s->ctx->arena, (map->u.map.len + 1) * sizeof *copy->u.map.entries);
@@ -136,7 +147,8 @@ void profile_apply(struct sema *s, const struct sym *name)
 {
 	struct decl *d = module_find(s->root, name, is_profile);
 	if (!d) {
-		diag_report_nospan(&s->ctx->diags, E0207, "no profile '%s' in %s", name->name,
+		diag_report_nospan(&s->ctx->diags, E0207, "no profile '%s' in %s (profiles are "
+				   "read from the file given, not from its imports)", name->name,
 				   s->ctx->sources.files[s->root->file].path);
 		return;
 	}

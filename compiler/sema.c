@@ -16,6 +16,7 @@ static void sema_init(struct sema *s, struct orchc_ctx *ctx, const struct sema_o
 	memset(s, 0, sizeof *s);
 	s->ctx = ctx;
 	s->opts = opts;
+	s->errors_before = ctx->diags.errors;
 	struct interner *in = &ctx->names;
 	s->w_host = intern_cstr(in, "host");
 	s->w_port = intern_cstr(in, "port");
@@ -88,7 +89,7 @@ static struct m_program *lower_checked(struct sema *s, const struct sym *profile
 	check_stacks(s);
 	check_catalogs(s);
 	check_fleets(s);
-	if (orchc_failed(s->ctx))
+	if (s->ctx->diags.errors > s->errors_before)
 		return NULL;
 	struct m_program *prog = arena_zalloc(&s->ctx->arena, sizeof *prog);
 	prog->nentities = (uint32_t)s->top.len;
@@ -97,13 +98,20 @@ static struct m_program *lower_checked(struct sema *s, const struct sym *profile
 	return prog;
 }
 
+/* Errors of this program only: `orchc check a.orch b.orch` checks b even
+ * when a has errors. */
+static bool program_failed(const struct sema *s)
+{
+	return s->ctx->diags.errors > s->errors_before;
+}
+
 struct m_program *sema_build(struct orchc_ctx *ctx, const char *path, const struct sema_opts *opts)
 {
 	struct sema s;
 	sema_init(&s, ctx, opts);
 	struct m_program *prog = NULL;
 	s.root = module_load_root(&s, path);
-	if (s.root && !orchc_failed(ctx))
+	if (s.root && !program_failed(&s))
 		prog = lower_checked(&s, opts && opts->profile ? intern_cstr(&ctx->names, opts->profile) : NULL);
 	sema_release(&s);
 	return prog;
@@ -115,7 +123,7 @@ struct m_program *sema_build_file(struct orchc_ctx *ctx, uint32_t file, const st
 	sema_init(&s, ctx, opts);
 	struct m_program *prog = NULL;
 	s.root = module_load_file(&s, file);
-	if (!orchc_failed(ctx))
+	if (!program_failed(&s))
 		prog = lower_checked(&s, opts && opts->profile ? intern_cstr(&ctx->names, opts->profile) : NULL);
 	sema_release(&s);
 	return prog;
@@ -127,12 +135,12 @@ bool sema_check_all_profiles(struct orchc_ctx *ctx, const char *path)
 	struct sema_opts opts = { NULL };
 	sema_init(&s, ctx, &opts);
 	s.root = module_load_root(&s, path);
-	if (s.root && !orchc_failed(ctx) && lower_checked(&s, NULL)) {
+	if (s.root && !program_failed(&s) && lower_checked(&s, NULL)) {
 		const struct ast_list *l = &s.root->ast->list;
-		for (uint32_t i = 0; i < l->len && !orchc_failed(ctx); i++)
+		for (uint32_t i = 0; i < l->len && !program_failed(&s); i++)
 			if (l->items[i]->kind == AST_PROFILE)
 				lower_checked(&s, l->items[i]->name);
 	}
 	sema_release(&s);
-	return !orchc_failed(ctx);
+	return !program_failed(&s);
 }

@@ -181,6 +181,20 @@ expect_exit 1 "$ORCHC" check -I "$TMP/lib" "$TMP/prog/app.orch"
 [ "$(grep -c 'error\[E0205\]' "$TMP/cli.out")" -eq 1 ] || bad "a module imported twice is checked once"
 grep -q "prog/common/base.orch:1:21" "$TMP/cli.out" || bad "relative imports are shown relative to the importer"
 expect_exit 2 "$ORCHC" check --profile a --all-profiles "$TMP/prog/app.orch"
+# Each file of `check a b` is checked, even after errors in a.
+printf 'stack a { service x { image = 1 } }\n' > "$TMP/a.orch"
+printf 'stack b { service y { image = 2 } }\n' > "$TMP/b.orch"
+expect_exit 1 "$ORCHC" check "$TMP/a.orch" "$TMP/b.orch"
+[ "$(grep -c 'error\[E0304\]' "$TMP/cli.out")" -eq 2 ] || bad "a second file is checked after errors in the first"
+# build --format json keeps stdout one JSON document: diagnostics go to stderr.
+"$ORCHC" build --format json "$TMP/b.orch" --emit model > "$TMP/build.out" 2> "$TMP/build.err"
+[ ! -s "$TMP/build.out" ] && grep -q '"code": "E0304"' "$TMP/build.err" && ok ||
+	bad "build --format json writes diagnostics to stderr"
+"$ORCHC" build --format json tests/golden/stdlib.orch --emit model > "$TMP/build.out" 2> "$TMP/build.err"
+if command -v python3 > /dev/null 2>&1; then
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/build.out" && ok ||
+		bad "build --emit model prints one JSON document"
+fi
 
 # ---- pathological inputs: a clear diagnostic or success, never a crash -------
 # Each case: the file, the allowed exit status, and a code that must appear

@@ -113,6 +113,23 @@ static void templates_bind_and_amend(void **state)
 	assert_false(m_get(a->children[0], "read_only")->u.b);
 }
 
+static void template_arguments_may_name_later_blocks(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	struct m_program *p = build(ctx,
+		"template db(password: secret) service {\n"
+		"  image = \"postgres:16\"\n"
+		"  env { POSTGRES_PASSWORD = password }\n"
+		"}\n"
+		"stack s {\n"
+		"  service database = db(password: secret.pw)\n"
+		"  secret pw { from = env(\"PW\") }\n"
+		"}\n", NULL);
+	assert_non_null(p);
+	const struct m_value *env = m_get(child(p->entities[0], "database"), "env");
+	assert_ptr_equal(env->u.map.entries[0].value->u.ref.ref, child(p->entities[0], "pw"));
+}
+
 static void profiles_overlay_paths(void **state)
 {
 	struct orchc_ctx *ctx = *state;
@@ -235,6 +252,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(references_resolve_to_entities),
 		T(templates_bind_and_amend),
+		T(template_arguments_may_name_later_blocks),
 		T(profiles_overlay_paths),
 		T(types_constrain_values),
 		T(secrets_stay_out_of_plain_places),
