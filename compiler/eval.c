@@ -11,6 +11,7 @@
 #include "sema_impl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cron.h"
@@ -703,6 +704,14 @@ static bool value_fits(const struct m_value *v, const struct type *want)
 
 static struct m_value *string_value(struct sema *s, const char *p, uint32_t len, struct span sp);
 
+static bool enum_has(const struct type *t, const struct sym *name)
+{
+	for (uint32_t i = 0; i < t->nmembers; i++)
+		if (t->members[i] == name)
+			return true;
+	return false;
+}
+
 /* Environment values and interpolations are text: 5432 becomes "5432". */
 static struct m_value *int_text(struct sema *s, int64_t i, struct span sp)
 {
@@ -719,8 +728,9 @@ struct m_value *eval_expr(const struct eval_scope *sc, const struct ast_node *e,
 		return NULL;
 	if (!want || want->kind == TY_ERROR)
 		return value_new(s, V_UNSET, e->span);
-	/* A template parameter stands for its argument wherever it is used. */
-	if (e->kind == AST_NAME && want->kind != TY_ENUM) {
+	/* A template parameter stands for its argument wherever it is used,
+	 * except where the name is a member of the enum expected there. */
+	if (e->kind == AST_NAME && !(want->kind == TY_ENUM && enum_has(want, e->name))) {
 		const struct binding *b = find_binding(sc, e->name);
 		if (b) {
 			if (b->value->kind == V_UNSET)
@@ -1003,12 +1013,21 @@ static struct m_value *eval_text(const struct eval_scope *sc, const struct ast_n
 		v = ref_value(s, r, e->span);
 	} else if (want->kind == TY_TEXT && (e->kind == AST_INT || e->kind == AST_BOOL ||
 					     e->kind == AST_FLOAT)) {
-		/* Environment values are strings: 5432 and true are written as such. */
-		uint32_t n = e->span.hi - e->span.lo;
-		const char *p = s->ctx->sources.files[e->span.file].text + e->span.lo;
-		if (e->kind == AST_BOOL)
-			p = e->v.i ? "true" : "false", n = e->v.i ? 4 : 5;
-		v = string_value(s, arena_strndup(&s->ctx->arena, p, n), n, e->span);
+		/* Environment values are strings: 5432, 0.5 and true as such
+		 * (by value: 1_000 is "1000"). */
+		if (e->kind == AST_INT) {
+			v = int_text(s, e->v.i, e->span);
+		} else {
+			char buf[32];
+			int n = snprintf(buf, sizeof buf, "%s", e->v.i ? "true" : "false");
+			/* The shortest form that reads back the same: 0.1, not 0.1000...1. */
+			for (int prec = 1; e->kind == AST_FLOAT && prec <= 17; prec++) {
+				n = snprintf(buf, sizeof buf, "%.*g", prec, e->v.f);
+				if (strtod(buf, NULL) == e->v.f)
+					break;
+			}
+			v = string_value(s, arena_strndup(&s->ctx->arena, buf, (size_t)n), (uint32_t)n, e->span);
+		}
 	} else {
 		mismatch(sc, e, want);
 		return NULL;

@@ -117,6 +117,11 @@ static struct decl *template_of(struct sema *s, struct module *m, const struct a
 	if (!call || call->kind != AST_CALL)
 		return NULL;
 	const struct ast_node *callee = call->a;
+	/* env("X"), file(...), generate(N) are values, not templates:
+	 * secret db = env("DB_PASSWORD") sets the secret's first field. */
+	if (callee->kind == AST_NAME && !module_find(m, callee->name, is_template) &&
+	    (callee->name == s->w_env || callee->name == s->w_file || callee->name == s->w_generate))
+		return NULL;
 	struct decl *d = NULL;
 	if (callee->kind == AST_NAME) {
 		d = module_find(m, callee->name, is_template);
@@ -255,7 +260,9 @@ static void declare_children(struct lowering *lw, struct module *mod, struct m_e
 			if (kids->items[j]->e->kind == k && kids->items[j]->e->name == n->name)
 				same = kids->items[j];
 		if (same) {
-			add_source(lw, same, &n->decl->body, mod, NULL);
+			/* An amendment may give a new value (volume data = "/x")
+			 * and a body; both override the template's. */
+			add_source(lw, same, &n->decl->body, mod, NULL)->value = n->a;
 			continue;
 		}
 		struct m_entity *child_container = container ? container : p->e;

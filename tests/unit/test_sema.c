@@ -130,6 +130,31 @@ static void template_arguments_may_name_later_blocks(void **state)
 	assert_ptr_equal(env->u.map.entries[0].value->u.ref.ref, child(p->entities[0], "pw"));
 }
 
+static void amendments_values_and_forwarded_enums(void **state)
+{
+	struct orchc_ctx *ctx = *state;
+	struct m_program *p = build(ctx,
+		"template w(mode: no | always = no, path: string) service {\n"
+		"  image = \"x\"\n"
+		"  restart = mode\n"
+		"  volume data = path\n"
+		"}\n"
+		"stack s {\n"
+		"  secret pw = env(\"PW\")\n"
+		"  service a = w(mode: always, path: \"/a\") {\n"
+		"    volume data = \"/b\"\n"
+		"    env { N = 1_000, F = 0.1 }\n"
+		"  }\n"
+		"}\n", NULL);
+	assert_non_null(p);
+	const struct m_entity *a = child(p->entities[0], "a");
+	assert_string_equal(m_get(a, "restart")->u.sym->name, "always");
+	assert_string_equal(text(m_get(a->children[0], "path")), "/b");
+	assert_string_equal(text(m_get(a, "env")->u.map.entries[0].value), "1000");
+	assert_string_equal(text(m_get(a, "env")->u.map.entries[1].value), "0.1");
+	assert_int_equal(m_get(child(p->entities[0], "pw"), "from")->kind, V_CALL);
+}
+
 static void profiles_overlay_paths(void **state)
 {
 	struct orchc_ctx *ctx = *state;
@@ -253,6 +278,7 @@ int main(void)
 		T(references_resolve_to_entities),
 		T(templates_bind_and_amend),
 		T(template_arguments_may_name_later_blocks),
+		T(amendments_values_and_forwarded_enums),
 		T(profiles_overlay_paths),
 		T(types_constrain_values),
 		T(secrets_stay_out_of_plain_places),
