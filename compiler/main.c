@@ -433,7 +433,7 @@ int main(int argc, char **argv)
 			o.dump_ast = true;
 		} else if (strcmp(a, "--all-profiles") == 0 && cmd->run == cmd_check) {
 			o.all_profiles = true;
-		} else if (is_option(a, "--profile")) {
+		} else if (is_option(a, "--profile") && (cmd->run == cmd_check || cmd->run == cmd_build)) {
 			o.profile = option_value(argc, argv, &i, "--profile");
 			if (!o.profile)
 				rc = usage_error("--profile needs a profile name");
@@ -441,7 +441,7 @@ int main(int argc, char **argv)
 			o.emit = option_value(argc, argv, &i, "--emit");
 			if (!o.emit)
 				rc = usage_error("--emit needs what to emit (model)");
-		} else if (strncmp(a, "-I", 2) == 0) {
+		} else if (strncmp(a, "-I", 2) == 0 && (cmd->run == cmd_check || cmd->run == cmd_build)) {
 			const char *dir = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!dir)
 				rc = usage_error("-I needs a directory");

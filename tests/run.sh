@@ -135,6 +135,7 @@ expect_exit 2 "$ORCHC" check
 expect_exit 2 "$ORCHC" check --format yaml x.orch
 expect_exit 2 "$ORCHC" check --error-limit -3 x.orch
 expect_exit 2 "$ORCHC" check --bogus x.orch
+expect_exit 2 "$ORCHC" parse --profile prod x.orch
 expect_exit 2 "$ORCHC" check "$TMP/does-not-exist.orch"
 grep -q 'error\[E0012\]: cannot read .*No such file or directory' "$TMP/cli.out" ||
 	bad "missing file reports E0012 with the reason"
