@@ -23,8 +23,7 @@ static const struct m_entity *find_export(const struct m_entity *m, const struct
 	return NULL;
 }
 
-static void unknown_export(struct sema *s, const struct m_entity *step, const struct m_entity *m,
-			   const struct m_value *fn)
+static void unknown_export(struct sema *s, const struct m_entity *m, const struct m_value *fn)
 {
 	struct diag *d = diag_report(&s->ctx->diags, E0409, fn->span,
 				     "module '%s' exports no function '%s'", m->name->name,
@@ -43,7 +42,6 @@ static void unknown_export(struct sema *s, const struct m_entity *step, const st
 		diag_help(&s->ctx->diags, d, "did you mean '%s'?", best->name->name);
 	else
 		diag_note(&s->ctx->diags, d, m->span, "module '%s' is declared here", m->name->name);
-	(void)step;
 }
 
 static bool same_text(const struct m_value *a, const struct m_value *b)
@@ -61,7 +59,7 @@ static void check_chain(struct sema *s, const struct m_entity *dep)
 		const struct m_value *mod = field(step, "module"), *fn = field(step, "function");
 		const struct m_entity *x = mod && fn ? find_export(mod->u.ref.ref, fn->u.sym) : NULL;
 		if (mod && fn && !x)
-			unknown_export(s, step, mod->u.ref.ref, fn);
+			unknown_export(s, mod->u.ref.ref, fn);
 		bool chained = prev_step && field(prev_step, "chain")->u.i == field(step, "chain")->u.i;
 		if (x && prev_export && chained) {
 			const struct m_value *out = field(prev_export, "result");

@@ -121,7 +121,7 @@ static void collect_decls(struct sema *s, struct module *m)
 }
 
 static struct module *load(struct sema *s, const char *path, const char *shown,
-			   struct span from, bool has_from);
+			   struct span from);
 
 /* Resolves and loads the imports of `m`. */
 static void load_imports(struct sema *s, struct module *m)
@@ -167,7 +167,7 @@ static void load_imports(struct sema *s, struct module *m)
 					  "directories");
 			continue;
 		}
-		struct module *dep = load(s, path, shown, n->a->span, true);
+		struct module *dep = load(s, path, shown, n->a->span);
 		if (!dep)
 			continue;
 		const struct sym *alias = n->name;
@@ -207,7 +207,7 @@ static struct module *start(struct sema *s, const char *canon, uint32_t file)
 }
 
 static struct module *load(struct sema *s, const char *path, const char *shown,
-			   struct span from, bool has_from)
+			   struct span from)
 {
 	char canon[PATH_MAX];
 	if (!realpath(path, canon) && !path_of(canon, sizeof canon, "%s", path))
@@ -236,13 +236,12 @@ static struct module *load(struct sema *s, const char *path, const char *shown,
 	int file = orchc_load_file_as(s->ctx, path, shown);
 	if (file < 0)
 		return NULL;
-	(void)has_from;
 	return start(s, canon, (uint32_t)file);
 }
 
 struct module *module_load_root(struct sema *s, const char *path)
 {
-	return load(s, path, path, (struct span){ 0, 0, 0 }, false);
+	return load(s, path, path, (struct span){ 0, 0, 0 });
 }
 
 struct module *module_load_file(struct sema *s, uint32_t file)

@@ -26,7 +26,6 @@ static void sema_init(struct sema *s, struct orchc_ctx *ctx, const struct sema_o
 	s->w_env = intern_cstr(in, "env");
 	s->w_file = intern_cstr(in, "file");
 	s->w_generate = intern_cstr(in, "generate");
-	s->w_any = intern_cstr(in, "any");
 	s->unset = value_new(s, V_UNSET, (struct span){ 0, 0, 0 });
 	kinds_intern(in);
 }

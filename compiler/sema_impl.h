@@ -63,7 +63,7 @@ struct sema {
 	struct name_slot *slots;
 	uint32_t nslots, used;
 	const struct sym *w_host, *w_port, *w_started, *w_healthy, *w_completed;
-	const struct sym *w_env, *w_file, *w_generate, *w_any;
+	const struct sym *w_env, *w_file, *w_generate;
 	struct m_value *unset;  /* the one V_UNSET value unwritten fields share */
 	uint32_t errors_before; /* errors of earlier programs in this context */
 	/* schema_record() results: [kind][inside a service or job]. */
