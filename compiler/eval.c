@@ -323,15 +323,32 @@ const char *describe_node(struct sema *s, const struct ast_node *e)
 	}
 }
 
+/* E0310: a secret reached a place that would write it out in clear. */
+static struct diag *secret_misplaced(const struct eval_scope *sc, struct span at)
+{
+	struct diag *d = diag_report(&sc->s->ctx->diags, E0310, at, "a secret cannot flow into %s",
+				     place_text(sc));
+	diag_help(&sc->s->ctx->diags, d,
+		  "secrets may go into environment values, commands and parameters of type secret");
+	return d;
+}
+
 static struct diag *mismatch(const struct eval_scope *sc, const struct ast_node *e,
 			     const struct type *want)
 {
+	/* A secret where only plain text fits is the secret rule, not a type slip. */
+	if (e->kind == AST_MEMBER && e->a->kind == AST_NAME && kind_of(e->a->name) == KIND_SECRET) {
+		return secret_misplaced(sc, e->span);
+	}
 	struct strbuf sb;
 	strbuf_init(&sb);
 	type_format(want, &sb);
 	struct diag *d = diag_report(&sc->s->ctx->diags, E0304, e->span, "expected %s, found %s",
 				     sb.buf, describe_node(sc->s, e));
 	strbuf_release(&sb);
+	if (e->kind == AST_BINARY)
+		diag_help(&sc->s->ctx->diags, d,
+			  "arithmetic keeps units: add like units (1s + 500ms), scale by a plain number (2s * 3)");
 	return d;
 }
 
@@ -358,23 +375,37 @@ static bool in_range(const struct eval_scope *sc, const struct ast_node *e,
 	return true;
 }
 
-/* Folds integer arithmetic of literals (1 + 2, -x is not constant). */
-static bool fold_int(const struct ast_node *e, int64_t *out)
+/*
+ * Folds arithmetic of literals (1 + 2; -x is not constant) and tracks its
+ * unit in *unit (AST_INT, AST_DURATION or AST_SIZE), so that 1s + 500 and
+ * 2GB * 1s are refused instead of silently mixing units: sums take equal
+ * units, a product at most one unit, a quotient of equal units is a number.
+ */
+static bool fold_quantity(const struct ast_node *e, int64_t *out, enum ast_kind *unit)
 {
 	if (e->kind == AST_INT || e->kind == AST_DURATION || e->kind == AST_SIZE) {
 		*out = e->v.i;
+		*unit = (enum ast_kind)e->kind;
 		return true;
 	}
 	int64_t a, b;
-	if (e->kind != AST_BINARY || !fold_int(e->a, &a) || !fold_int(e->b, &b))
+	enum ast_kind ua, ub;
+	if (e->kind != AST_BINARY || !fold_quantity(e->a, &a, &ua) || !fold_quantity(e->b, &b, &ub))
 		return false;
 	switch (e->op) {
-	case TOK_PLUS: return !__builtin_add_overflow(a, b, out);
-	case TOK_MINUS: return !__builtin_sub_overflow(a, b, out);
-	case TOK_STAR: return !__builtin_mul_overflow(a, b, out);
+	case TOK_PLUS:
+		*unit = ua;
+		return ua == ub && !__builtin_add_overflow(a, b, out);
+	case TOK_MINUS:
+		*unit = ua;
+		return ua == ub && !__builtin_sub_overflow(a, b, out);
+	case TOK_STAR:
+		*unit = ua == AST_INT ? ub : ua;
+		return (ua == AST_INT || ub == AST_INT) && !__builtin_mul_overflow(a, b, out);
 	case TOK_SLASH:
-		if (b == 0 || (a == INT64_MIN && b == -1))
+		if (b == 0 || (a == INT64_MIN && b == -1) || (ub != AST_INT && ub != ua))
 			return false;
+		*unit = ub == AST_INT ? ua : AST_INT;
 		*out = a / b;
 		return true;
 	default: return false;
@@ -790,10 +821,8 @@ struct m_value *eval_expr(const struct eval_scope *sc, const struct ast_node *e,
 	case TY_SIZE: {
 		enum ast_kind lit = want->kind == TY_INT ? AST_INT : want->kind == TY_DURATION ? AST_DURATION : AST_SIZE;
 		int64_t n;
-		const struct ast_node *root = e;
-		while (root->kind == AST_BINARY)
-			root = root->a;
-		if (root->kind != lit || !fold_int(e, &n))
+		enum ast_kind unit;
+		if (!fold_quantity(e, &n, &unit) || unit != lit)
 			break;
 		if (!in_range(sc, e, want, (double)n))
 			return NULL;
@@ -1033,10 +1062,7 @@ static struct m_value *eval_text(const struct eval_scope *sc, const struct ast_n
 		return NULL;
 	}
 	if (v->secret && !secret_ok) {
-		struct diag *d = diag_report(&s->ctx->diags, E0310, e->span,
-					     "a secret cannot flow into %s", place_text(sc));
-		diag_help(&s->ctx->diags, d,
-			  "secrets may go into environment values, commands and parameters of type secret");
+		secret_misplaced(sc, e->span);
 		return NULL;
 	}
 	if (want->kind == TY_SECRET && !v->secret) {

@@ -93,7 +93,7 @@ struct suggestion {
 static bool closer(struct str child, void *arg)
 {
 	struct suggestion *s = arg;
-	size_t d = edit_distance(s->word, child, 2);
+	size_t d = name_distance(s->word, child);
 	if (d < s->dist) {
 		s->dist = d;
 		s->best = child;

@@ -111,7 +111,7 @@ static void suggest_in(const struct m_entity *e, enum block_kind kind, const str
 			suggest_in(c, kind, name, best, best_dist);
 		if (namespace_of(c->kind) != namespace_of(kind) || !c->name)
 			continue;
-		size_t d = edit_distance(sym_str(name), sym_str(c->name), 2);
+		size_t d = name_distance(sym_str(name), sym_str(c->name));
 		if (d < *best_dist) {
 			*best_dist = d;
 			*best = c;

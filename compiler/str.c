@@ -218,3 +218,12 @@ size_t edit_distance(struct str a, struct str b, size_t cap)
 	}
 	return row[b.len] > cap ? cap + 1 : row[b.len];
 }
+
+size_t name_distance(struct str typed, struct str candidate)
+{
+	size_t d = edit_distance(typed, candidate, 2);
+	size_t shorter = typed.len < candidate.len ? typed.len : candidate.len;
+	if (d > 2 && shorter >= 4 && memcmp(typed.ptr, candidate.ptr, shorter) == 0)
+		d = 2;
+	return d;
+}

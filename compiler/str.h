@@ -66,4 +66,11 @@ size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp);
 /** Levenshtein distance, capped: returns `cap` + 1 once it is exceeded. */
 size_t edit_distance(struct str a, struct str b, size_t cap);
 
+/**
+ * How far a mistyped name is from a candidate, for "did you mean": the edit
+ * distance up to 2, or 2 when one is a prefix of the other of at least four
+ * characters (health for healthcheck).  3 means "not a suggestion".
+ */
+size_t name_distance(struct str typed, struct str candidate);
+
 #endif

@@ -189,7 +189,7 @@ const struct sym *type_suggest_field(const struct type *record, const struct sym
 	const struct sym *best = NULL;
 	size_t best_dist = 3;
 	for (uint32_t i = 0; i < record->nfields; i++) {
-		size_t d = edit_distance(sym_str(name), sym_str(record->fields[i].name), 2);
+		size_t d = name_distance(sym_str(name), sym_str(record->fields[i].name));
 		if (d < best_dist) {
 			best_dist = d;
 			best = record->fields[i].name;

@@ -76,6 +76,8 @@ static void edit_distance_is_capped(void **state)
 	(void)state;
 	assert_int_equal(edit_distance(STR_LIT("service"), STR_LIT("servce"), 2), 1);
 	assert_int_equal(edit_distance(STR_LIT("stack"), STR_LIT("stak"), 2), 1);
+	assert_int_equal(name_distance(STR_LIT("health"), STR_LIT("healthcheck")), 2);
+	assert_int_equal(name_distance(STR_LIT("env"), STR_LIT("env_files")), 3);
 	assert_int_equal(edit_distance(STR_LIT("kitten"), STR_LIT("sitting"), 5), 3);
 	assert_int_equal(edit_distance(STR_LIT("a"), STR_LIT("abcdef"), 2), 3);
 	assert_int_equal(edit_distance(STR_LIT(""), STR_LIT(""), 0), 0);
