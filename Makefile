@@ -50,7 +50,7 @@ endif
 
 ALL_CFLAGS = $(WARN) $(MODE_FLAGS_$(MODE)) -D_POSIX_C_SOURCE=200809L \
              -DORCHC_STDLIB_DIR='"$(PREFIX)/share/orchc/stdlib"' \
-             -fvisibility=hidden -Icompiler $(PKG_CFLAGS) $(CFLAGS)
+             -fvisibility=hidden -Icompiler -Itargets $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(MODE_FLAGS_$(MODE)) $(LDFLAGS)
 
 LIB_SRC = compiler/arena.c compiler/str.c compiler/intern.c compiler/source.c \
@@ -60,12 +60,15 @@ LIB_SRC += compiler/cron.c compiler/model_json.c
 LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
            compiler/lower.c compiler/profile.c compiler/check_stack.c \
            compiler/check_catalog.c compiler/check_fleet.c compiler/sema.c
+LIB_SRC += compiler/sha256.c compiler/yaml_out.c compiler/paths.c compiler/output.c \
+           compiler/writer.c compiler/manifest.c compiler/build.c
+LIB_SRC += targets/compose_text.c targets/compose.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o
 LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
 
 UNIT_TESTS = base lex parse diag
-UNIT_TESTS += cron model_json sema
+UNIT_TESTS += cron model_json sema sha256
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY = $(BUILD)/tests/fuzz_replay
 

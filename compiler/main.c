@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ast.h"
+#include "build.h"
 #include "diag.h"
 #include "model_json.h"
 #include "orchc.h"
@@ -30,6 +31,7 @@ struct opts {
 	bool all_profiles;
 	const char *profile;
 	const char *emit;
+	struct build_opts build;
 	const char **files;
 	int nfiles;
 	const char **include_dirs;
@@ -100,12 +102,12 @@ static int finish(struct orchc_ctx *ctx, const struct opts *o, bool io_failed)
 	return finish_to(ctx, o, io_failed, stdout);
 }
 
-/* I/O failures (E0010, E0012) mean exit status 2, not 1. */
+/* I/O failures (E0010, E0012, E0901) mean exit status 2, not 1. */
 static bool io_failed(const struct orchc_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->diags.items.len; i++) {
 		enum diag_code c = ctx->diags.items.items[i]->code;
-		if (c == E0010 || c == E0012)
+		if (c == E0010 || c == E0012 || c == E0901)
 			return true;
 	}
 	return false;
@@ -137,23 +139,45 @@ static int cmd_check(struct opts *o)
 	return rc;
 }
 
+static int emit_model(struct orchc_ctx *ctx, struct opts *o)
+{
+	struct sema_opts so = { o->profile };
+	struct m_program *prog = sema_build(ctx, o->files[0], &so);
+	if (prog) {
+		struct strbuf out;
+		strbuf_init(&out);
+		model_json(prog, &ctx->sources, &out);
+		print_and_release(&out, stdout);
+	}
+	return finish_to(ctx, o, io_failed(ctx), stderr);
+}
+
 static int cmd_build(struct opts *o)
 {
 	if (o->nfiles != 1)
 		return usage_error("%s: expects exactly one input file", "build");
-	if (!o->emit || strcmp(o->emit, "model") != 0)
-		return usage_error("build: only --emit model is available in this version");
+	if (o->emit && strcmp(o->emit, "model") != 0)
+		return usage_error("build: --emit takes 'model', not '%s'", o->emit);
 	struct orchc_ctx ctx;
 	context_for(&ctx, o);
-	struct sema_opts so = { o->profile };
-	struct m_program *prog = sema_build(&ctx, o->files[0], &so);
-	if (prog) {
-		struct strbuf out;
-		strbuf_init(&out);
-		model_json(prog, &ctx.sources, &out);
-		print_and_release(&out, stdout);
+	int rc;
+	if (o->emit) {
+		rc = emit_model(&ctx, o);
+	} else {
+		struct sema_opts so = { o->profile };
+		struct m_program *prog = sema_build(&ctx, o->files[0], &so);
+		struct strbuf report;
+		strbuf_init(&report);
+		o->build.profile = o->profile;
+		bool fresh = prog && build_run(&ctx, prog, o->files[0], &o->build, &report);
+		rc = finish(&ctx, o, io_failed(&ctx));
+		if (o->build.check && prog && rc == EXIT_CLEAN && !fresh) {
+			fprintf(stderr, "%sorchc: '%s' is not what 'orchc build' would write; run it and commit the result\n",
+				report.buf, o->build.out_dir);
+			rc = EXIT_ERRORS;
+		}
+		strbuf_release(&report);
 	}
-	int rc = finish_to(&ctx, o, io_failed(&ctx), stderr);
 	orchc_ctx_release(&ctx);
 	return rc;
 }
@@ -363,6 +387,30 @@ static bool is_option(const char *arg, const char *name)
 	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* `--opt a,b` (repeatable): appends the names to *items, splitting the
+ * argument in place (argv strings are the program's to modify). */
+static int add_list(int argc, char **argv, int *i, const char *name, const char ***items,
+		    unsigned *n)
+{
+	char *v = (char *)option_value(argc, argv, i, name);
+	if (!v || !*v)
+		return usage_error("%s needs a comma-separated list", name);
+	for (char *p = v;;) {
+		size_t len = strcspn(p, ",");
+		if (len == 0)
+			return usage_error("%s: empty name in the list", name);
+		const char **grown = realloc(*items, (*n + 1) * sizeof **items);
+		if (!grown)
+			return usage_error("out of memory");
+		*items = grown;
+		(*items)[(*n)++] = p;
+		if (p[len] == '\0')
+			return -1;
+		p[len] = '\0';
+		p += len + 1;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -381,7 +429,8 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return usage_error("unknown command '%s'", argv[1]);
 
-	struct opts o = { FORMAT_TEXT, 20, -1, false, false, NULL, NULL, NULL, 0, NULL, 0 };
+	struct opts o = { .format = FORMAT_TEXT, .error_limit = 20, .color = -1 };
+	o.build.out_dir = "out";
 	o.files = calloc((size_t)argc, sizeof *o.files);
 	o.include_dirs = calloc((size_t)argc, sizeof *o.include_dirs);
 	if (!o.files || !o.include_dirs) {
@@ -441,6 +490,22 @@ int main(int argc, char **argv)
 			o.emit = option_value(argc, argv, &i, "--emit");
 			if (!o.emit)
 				rc = usage_error("--emit needs what to emit (model)");
+		} else if (cmd->run == cmd_build && (strcmp(a, "-o") == 0 || is_option(a, "--output"))) {
+			o.build.out_dir = option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output");
+			if (!o.build.out_dir || !*o.build.out_dir)
+				rc = usage_error("%s needs a directory", a);
+		} else if (cmd->run == cmd_build && strcmp(a, "--check") == 0) {
+			o.build.check = true;
+		} else if (cmd->run == cmd_build && is_option(a, "--target")) {
+			rc = add_list(argc, argv, &i, "--target", &o.build.targets, &o.build.ntargets);
+			for (unsigned k = 0; rc < 0 && k < o.build.ntargets; k++)
+				if (!build_find_target(o.build.targets[k]))
+					rc = usage_error("--target: unknown target '%s' (this orchc builds: %s)",
+							 o.build.targets[k], build_target_names());
+		} else if (cmd->run == cmd_build && is_option(a, "--include")) {
+			rc = add_list(argc, argv, &i, "--include", &o.build.include, &o.build.ninclude);
+		} else if (cmd->run == cmd_build && is_option(a, "--exclude")) {
+			rc = add_list(argc, argv, &i, "--exclude", &o.build.exclude, &o.build.nexclude);
 		} else if (strncmp(a, "-I", 2) == 0 && (cmd->run == cmd_check || cmd->run == cmd_build)) {
 			const char *dir = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!dir)
@@ -453,9 +518,14 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0 && o.profile && o.all_profiles)
 		rc = usage_error("--profile and --all-profiles exclude each other");
+	if (rc < 0 && o.emit && (o.build.check || o.build.ntargets || o.build.ninclude || o.build.nexclude))
+		rc = usage_error("--emit model prints the model; it takes no output options");
 	if (rc < 0)
 		rc = cmd->run(&o);
 	free(o.files);
 	free(o.include_dirs);
+	free(o.build.targets);
+	free(o.build.include);
+	free(o.build.exclude);
 	return rc;
 }

@@ -67,7 +67,8 @@ done
 # ---- error cases: tests/errors/CODE-what.orch -> .err (text) or .json ---------
 # Helper modules that cases import live in tests/errors/modules/.
 # A CODE-what.gen case makes its input at run time (a 5 GiB sparse file, a
-# missing file); it defines make_input and EXPECT_EXIT.
+# missing file, an output directory); it defines make_input and EXPECT_EXIT,
+# and may set COMMAND (default check) and CHECK_ARGS.
 expect_code() {
 	src=$1 rc=$2 want=$3
 	code=${src%%-*}
@@ -82,10 +83,18 @@ for src in *.orch; do
 		rc=$?
 		golden "$name.json" "$TMP/out"
 	else
-		# A first line "# args: ..." adds options (--all-profiles).
+		# A first line "# args: ..." adds options (--all-profiles); a
+		# first line "# build: ..." builds instead of checking.
 		args=$(sed -n '1s/^# args: //p' "$src")
-		# shellcheck disable=SC2086 # several options
-		"$ORCHC" check $args "$src" > "$TMP/out" 2>&1
+		build=$(sed -n '1s/^# build: *//p' "$src")
+		if head -n 1 "$src" | grep -q '^# build:'; then
+			rm -rf "$TMP/build"
+			# shellcheck disable=SC2086 # several options
+			"$ORCHC" build $build -o "$TMP/build" "$src" > "$TMP/out" 2>&1
+		else
+			# shellcheck disable=SC2086 # several options
+			"$ORCHC" check $args "$src" > "$TMP/out" 2>&1
+		fi
 		rc=$?
 		golden "$name.err" "$TMP/out"
 	fi
@@ -96,14 +105,16 @@ for gen in *.gen; do
 	[ -f "$gen" ] || continue
 	name=${gen%.gen}
 	EXPECT_EXIT=1
+	COMMAND=check
 	CHECK_ARGS=
 	. "./$gen"
+	rm -rf "$TMP/gen"
 	mkdir -p "$TMP/gen"
 	(cd "$TMP/gen" && make_input "$name.orch")
 	# shellcheck disable=SC2086 # CHECK_ARGS holds several words
-	(cd "$TMP/gen" && "$ORCHC" check $CHECK_ARGS "$name.orch") > "$TMP/out" 2>&1
+	(cd "$TMP/gen" && "$ORCHC" $COMMAND $CHECK_ARGS "$name.orch") > "$TMP/out" 2>&1
 	rc=$?
-	rm -f "$TMP/gen/$name.orch"
+	rm -rf "$TMP/gen"
 	golden "$name.err" "$TMP/out"
 	expect_code "$gen" $rc "$EXPECT_EXIT"
 done

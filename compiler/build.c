@@ -1,0 +1,138 @@
+/*
+ * build.c - `orchc build`: runs the targets, adds the manifest, writes.
+ */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest.h"
+#include "model.h"
+#include "orchc.h"
+#include "output.h"
+#include "paths.h"
+#include "str.h"
+#include "target.h"
+#include "writer.h"
+
+static const struct target *const targets[] = { &target_compose };
+enum { NTARGETS = sizeof targets / sizeof *targets };
+
+const struct target *build_find_target(const char *name)
+{
+	for (size_t i = 0; i < NTARGETS; i++)
+		if (strcmp(targets[i]->name, name) == 0)
+			return targets[i];
+	return NULL;
+}
+
+const char *build_target_names(void) { return "compose"; }
+
+/* Without --target: the targets the program configures with a `target`
+ * block, or every target when it configures none. */
+static bool selected(const struct target *t, const struct build_opts *o,
+		     const struct m_program *prog)
+{
+	if (o->ntargets) {
+		for (unsigned i = 0; i < o->ntargets; i++)
+			if (strcmp(o->targets[i], t->name) == 0)
+				return true;
+		return false;
+	}
+	bool any_block = false;
+	for (uint32_t i = 0; i < prog->nentities; i++) {
+		const struct m_entity *e = prog->entities[i];
+		if (e->kind != KIND_TARGET)
+			continue;
+		any_block = true;
+		if (strcmp(e->name->name, t->name) == 0)
+			return true;
+	}
+	return !any_block;
+}
+
+/* A generated file of an earlier build that belongs to a target not built
+ * now stays as it is (`--target compose` leaves k8s/ alone). */
+static void carry_unbuilt(struct output_set *set, const char *dir, const struct previous_build *prev,
+			  const struct target **built, unsigned nbuilt)
+{
+	struct strbuf path, data;
+	strbuf_init(&path);
+	strbuf_init(&data);
+	for (size_t i = 0; i < prev->len; i++) {
+		const char *p = prev->paths[i];
+		bool ours = strcmp(p, MANIFEST_NAME) == 0;
+		for (unsigned k = 0; !ours && k < nbuilt; k++) {
+			size_t n = strlen(built[k]->root);
+			ours = strncmp(p, built[k]->root, n) == 0 && p[n] == '/';
+		}
+		if (ours)
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir, p);
+		FILE *f = fopen(path.buf, "rb");
+		if (!f)
+			continue;
+		char buf[65536];
+		size_t n;
+		strbuf_reset(&data);
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+			strbuf_add(&data, buf, n);
+		fclose(f);
+		output_add_buf(set, p, &data, 0644);
+	}
+	strbuf_release(&path);
+	strbuf_release(&data);
+}
+
+bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *root_path,
+	       const struct build_opts *opts, struct strbuf *report)
+{
+	struct output_set set;
+	output_init(&set, &ctx->arena);
+	const char *slash = strrchr(root_path, '/');
+	struct target_ctx tc = { ctx, prog, &set, path_absolute(&ctx->arena, opts->out_dir),
+				 slash ? slash + 1 : root_path, opts->include, opts->ninclude, opts->exclude, opts->nexclude };
+	const struct target *built[NTARGETS];
+	const char *names[NTARGETS];
+	unsigned nbuilt = 0;
+	for (size_t i = 0; i < NTARGETS; i++) {
+		if (!selected(targets[i], opts, prog))
+			continue;
+		built[nbuilt] = targets[i];
+		names[nbuilt++] = targets[i]->name;
+		targets[i]->emit(&tc);
+	}
+	bool ok = !orchc_failed(ctx);
+	struct previous_build prev;
+	struct strbuf err;
+	strbuf_init(&err);
+	if (ok && !manifest_read(opts->out_dir, &ctx->arena, &prev, &err)) {
+		diag_report_nospan(&ctx->diags, E0901, "%s", err.buf);
+		ok = false;
+	}
+	if (ok) {
+		carry_unbuilt(&set, opts->out_dir, &prev, built, nbuilt);
+		const char *twice = output_sort(&set);
+		if (twice) {
+			fprintf(stderr, "orchc: internal error: two targets wrote '%s'\n", twice);
+			abort();
+		}
+		struct manifest_info info = { root_path, opts->profile, names, nbuilt };
+		manifest_add(&set, &ctx->sources, &info);
+		if (opts->check) {
+			ok = writer_check(&set, opts->out_dir, &prev, report) == 0;
+		} else {
+			enum write_result r = writer_commit(&set, opts->out_dir, &prev, &err);
+			if (r != WRITE_OK) {
+				diag_report_nospan(&ctx->diags, r == WRITE_WOULD_REPLACE ? E0902 : E0901,
+						   "%s", err.buf);
+				ok = false;
+			}
+		}
+	}
+	strbuf_release(&err);
+	output_release(&set);
+	return ok;
+}

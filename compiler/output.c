@@ -1,0 +1,59 @@
+/*
+ * output.c - the in-memory output set.
+ */
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "str.h"
+
+void output_init(struct output_set *o, struct arena *arena)
+{
+	o->arena = arena;
+	o->files.items = NULL;
+	o->files.len = o->files.cap = 0;
+}
+
+void output_release(struct output_set *o) { vec_free(&o->files); }
+
+void output_add(struct output_set *o, const char *path, const void *data, size_t len,
+		unsigned mode)
+{
+	char *copy = arena_alloc(o->arena, len + 1);
+	if (len)
+		memcpy(copy, data, len);
+	copy[len] = '\0';
+	struct out_file f = { arena_strndup(o->arena, path, strlen(path)), copy, len, mode };
+	vec_push(&o->files, f);
+}
+
+void output_add_buf(struct output_set *o, const char *path, struct strbuf *sb, unsigned mode)
+{
+	output_add(o, path, sb->buf, sb->len, mode);
+	strbuf_reset(sb);
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct out_file *)a)->path, ((const struct out_file *)b)->path);
+}
+
+const char *output_sort(struct output_set *o)
+{
+	if (o->files.len > 1)
+		qsort(o->files.items, o->files.len, sizeof *o->files.items, by_path);
+	for (size_t i = 1; i < o->files.len; i++)
+		if (strcmp(o->files.items[i - 1].path, o->files.items[i].path) == 0)
+			return o->files.items[i].path;
+	return NULL;
+}
+
+const struct out_file *output_find(const struct output_set *o, const char *path)
+{
+	struct out_file key = { path, NULL, 0, 0 };
+	if (!o->files.len)
+		return NULL;
+	return bsearch(&key, o->files.items, o->files.len, sizeof key, by_path);
+}

@@ -1,0 +1,50 @@
+/*
+ * output.h - the output set: every file a build produces, in memory.
+ *
+ * Targets add files (a path relative to the output directory and its
+ * bytes); nothing touches the file system until the writer (writer.h) has
+ * the whole set.  Paths are '/'-separated, relative, without '.' or '..'.
+ */
+#ifndef ORCHC_OUTPUT_H
+#define ORCHC_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vec.h"
+
+struct arena;
+struct strbuf;
+
+struct out_file {
+	const char *path;
+	const char *data;
+	size_t len;
+	unsigned mode; /* permission bits: 0644, or 0755 for scripts */
+};
+
+struct output_set {
+	struct arena *arena;
+	VEC(struct out_file) files;
+};
+
+void output_init(struct output_set *o, struct arena *arena);
+void output_release(struct output_set *o);
+
+/** Adds a file with a copy of `len` bytes of `data` (path copied too). */
+void output_add(struct output_set *o, const char *path, const void *data, size_t len,
+		unsigned mode);
+
+/** Adds a file holding the contents of `sb` (which is left empty). */
+void output_add_buf(struct output_set *o, const char *path, struct strbuf *sb, unsigned mode);
+
+/**
+ * Sorts the files by path (byte order).  Returns the first path added twice,
+ * or NULL: two targets writing one file is a compiler bug, not a user error.
+ */
+const char *output_sort(struct output_set *o);
+
+/** The file at `path` of a sorted set, or NULL. */
+const struct out_file *output_find(const struct output_set *o, const char *path);
+
+#endif

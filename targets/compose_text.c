@@ -1,0 +1,174 @@
+/*
+ * compose_text.c - model values as compose text; host variables.
+ */
+#include "compose_text.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "model.h"
+#include "str.h"
+
+void compose_escape(struct strbuf *sb, const char *p, size_t n)
+{
+	for (const char *end = p + n; p < end;) {
+		const char *dollar = memchr(p, '$', (size_t)(end - p));
+		if (!dollar) {
+			strbuf_add(sb, p, (size_t)(end - p));
+			return;
+		}
+		strbuf_add(sb, p, (size_t)(dollar - p) + 1);
+		strbuf_addch(sb, '$');
+		p = dollar + 1;
+	}
+}
+
+static void note_var(struct compose_text *ct, const char *name, const struct m_entity *secret,
+		     const char *fallback)
+{
+	for (size_t i = 0; i < ct->vars.len; i++)
+		if (strcmp(ct->vars.items[i].name, name) == 0)
+			return;
+	struct host_var v = { name, secret, fallback };
+	vec_push(&ct->vars, v);
+}
+
+const char *compose_secret_var(struct compose_text *ct, const struct m_entity *secret)
+{
+	const struct m_value *from = m_get(secret, "from");
+	if (from->u.list.sym->name[0] == 'e') /* env("VAR") */
+		return from->u.list.items[0]->u.s.ptr;
+	/* STACK_SECRET, upper case, '-' as '_'. */
+	char *name = arena_printf(ct->arena, "%s_%s", ct->stack->name->name, secret->name->name);
+	for (char *p = name; *p; p++)
+		*p = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+	return name;
+}
+
+static void secret_reference(struct compose_text *ct, const struct m_value *v,
+			     const struct m_entity *secret, bool in_yaml, struct strbuf *sb)
+{
+	const struct m_value *from = m_get(secret, "from");
+	if (!in_yaml || from->u.list.sym->name[0] == 'f') {
+		struct diag *d = diag_report(ct->diags, E0903, v->span,
+					     in_yaml ? "compose cannot pass the file secret '%s' through an environment variable or command"
+						     : "compose cannot write the secret '%s' into a generated file",
+					     secret->name->name);
+		diag_help(ct->diags, d, in_yaml ? "mount it as a file: secret %s = \"/run/secrets/%s\""
+						: "mount the secret as a file and read it from there",
+			  secret->name->name, secret->name->name);
+		ct->failed = true;
+		return;
+	}
+	const char *var = compose_secret_var(ct, secret);
+	note_var(ct, var, secret, NULL);
+	strbuf_addf(sb, "${%s:?%s is not set}", var, var);
+}
+
+/* The first port a service listens on: what ${svc.port} means. */
+static void first_port(const struct m_entity *svc, struct strbuf *sb)
+{
+	const struct m_value *ports = m_get(svc, "ports");
+	if (ports && ports->u.list.len)
+		strbuf_addf(sb, "%lld", (long long)ports->u.list.items[0]->u.i);
+}
+
+void compose_render(struct compose_text *ct, const struct m_value *v, bool in_yaml,
+		    struct strbuf *sb)
+{
+	switch (v->kind) {
+	case V_STRING:
+		if (in_yaml)
+			compose_escape(sb, v->u.s.ptr, v->u.s.len);
+		else
+			strbuf_add(sb, v->u.s.ptr, v->u.s.len);
+		break;
+	case V_TEXT:
+		for (uint32_t i = 0; i < v->u.list.len; i++)
+			compose_render(ct, v->u.list.items[i], in_yaml, sb);
+		break;
+	case V_REF:
+		if (v->u.ref.ref->kind == KIND_SECRET)
+			secret_reference(ct, v, v->u.ref.ref, in_yaml, sb);
+		else
+			strbuf_addstr(sb, v->u.ref.ref->name->name);
+		break;
+	case V_ATTR:
+		/* On a compose network a service is reached by its name. */
+		if (strcmp(v->u.ref.attr->name, "port") == 0)
+			first_port(v->u.ref.ref, sb);
+		else
+			strbuf_addstr(sb, v->u.ref.ref->name->name);
+		break;
+	case V_INT: strbuf_addf(sb, "%lld", (long long)v->u.i); break;
+	case V_FLOAT: strbuf_addf(sb, "%g", v->u.f); break;
+	case V_BOOL: strbuf_addstr(sb, v->u.b ? "true" : "false"); break;
+	case V_ENUM: strbuf_addstr(sb, v->u.sym->name); break;
+	case V_DURATION: compose_duration(sb, (long long)v->u.i); break;
+	case V_SIZE: compose_size(sb, (long long)v->u.i); break;
+	default: break;
+	}
+}
+
+const char *compose_string(struct compose_text *ct, const struct m_value *v, bool in_yaml)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	compose_render(ct, v, in_yaml, &sb);
+	char *s = arena_strndup(ct->arena, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return s;
+}
+
+void compose_note_vars(struct compose_text *ct, const char *text)
+{
+	for (const char *p = strstr(text, "${"); p; p = strstr(p, "${")) {
+		p += 2;
+		size_t n = 0;
+		while (isalnum((unsigned char)p[n]) || p[n] == '_')
+			n++;
+		if (!n)
+			continue;
+		const char *fallback = "";
+		if (p[n] == ':' && p[n + 1] == '-') {
+			const char *end = strchr(p + n + 2, '}');
+			if (end)
+				fallback = arena_strndup(ct->arena, p + n + 2, (size_t)(end - p - n - 2));
+		}
+		note_var(ct, arena_strndup(ct->arena, p, n), NULL, fallback);
+	}
+}
+
+void compose_duration(struct strbuf *sb, long long ms)
+{
+	if (ms == 0) {
+		strbuf_addstr(sb, "0s");
+		return;
+	}
+	if (ms % 1000) {
+		strbuf_addf(sb, "%lldms", ms);
+		return;
+	}
+	long long s = ms / 1000;
+	if (s >= 3600)
+		strbuf_addf(sb, "%lldh", s / 3600);
+	if (s % 3600 >= 60)
+		strbuf_addf(sb, "%lldm", s % 3600 / 60);
+	if (s % 60)
+		strbuf_addf(sb, "%llds", s % 60);
+}
+
+void compose_size(struct strbuf *sb, long long bytes)
+{
+	static const char units[] = "gmk";
+	for (int i = 0; i < 3; i++) {
+		long long unit = 1LL << (10 * (3 - i));
+		if (bytes >= unit && bytes % unit == 0) {
+			strbuf_addf(sb, "%lld%c", bytes / unit, units[i]);
+			return;
+		}
+	}
+	strbuf_addf(sb, "%lldb", bytes);
+}
