@@ -72,7 +72,7 @@ UNIT_TESTS += cron model_json sema sha256
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY = $(BUILD)/tests/fuzz_replay
 
-.PHONY: all run test check check-asan deps fuzz bench install clean headercheck \
+.PHONY: all run test test-deps check check-asan deps fuzz bench install clean headercheck \
         lint man update-golden
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -136,10 +136,25 @@ $(REPLAY): $(BUILD)/tests/fuzz/fuzz_compile.o $(BUILD)/tests/fuzz/replay.o $(LIB
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The main job on an embedded default: check everything, then build the
+# laconic example's compose files into build/out.
 run: $(ORCHC)
 	$(ORCHC) check examples/*/*.orch stdlib/*.orch
+	$(ORCHC) build -o build/out examples/laconic-ipld/stack.orch
+	@find build/out -type f | sort
 
-test check: $(ORCHC) $(UNIT_BIN) $(REPLAY)
+# The real consumers the tests validate output with (Debian packages).
+TEST_DEB_PKGS = docker-compose python3-yaml python3-jsonschema python3-ruamel.yaml
+test-deps:
+	@if ! command -v docker-compose > /dev/null 2>&1 || \
+	   ! /usr/bin/python3 -c 'import yaml, jsonschema, ruamel.yaml' 2>/dev/null; then \
+	  echo "orchc: installing test tools: $(TEST_DEB_PKGS)"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $(TEST_DEB_PKGS) >/dev/null; \
+	fi
+
+test check: $(ORCHC) $(UNIT_BIN) $(REPLAY) test-deps
 	@ORCHC=$(ORCHC) BUILD=$(BUILD) sh tests/run.sh
 
 check-asan:

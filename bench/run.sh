@@ -57,3 +57,22 @@ printf '%-9s %8s %10s %10s %8s\n' "" "MB" "parse ms" "check ms" "peak MB"
 awk -v b="$(wc -c < "$f")" -v p="$(best_ms 15 "$orchc" parse "$f")" \
     -v c="$(best_ms 15 "$orchc" check "$f")" -v m="$(peak_mb "$orchc" check "$f")" \
     'BEGIN { printf "%-9s %8.1f %10.1f %10.1f %8.1f\n", "world", b / 1e6, p, c, m }'
+
+echo
+echo "orchc build to compose (per-pod files, manifest, atomic write) vs. peers"
+echo "writing the same compose files (bench/peers/)"
+printf '%-9s %-8s %10s %8s\n' services tool "ms" "peak MB"
+for n in 1000 10000; do
+	f=$dir/stack-$n.orch
+	[ -f "$f" ] || sh "$here/gen-stack.sh" "$n" > "$f"
+	ms=$(best_ms 5 "$orchc" build -o "$dir/out-$n" "$f")
+	peak=$(peak_mb "$orchc" build -o "$dir/out-$n" "$f")
+	printf '%-9d %-8s %10.1f %8.1f\n' "$n" orchc "$ms" "$peak"
+	sh "$here/peers/run.sh" "$n" | while read -r peer _ pms ppeak; do
+		case $pms in
+		*[!0-9.]*|'') echo "          $peer $pms $ppeak" ;;
+		*) awk -v n="$n" -v p="$peer" -v m="$pms" -v k="$ppeak" -v o="$ms" \
+			'BEGIN { printf "%-9d %-8s %10.1f %8.1f   orchc is %.0fx faster\n", n, p, m, k, m / o }' ;;
+		esac
+	done
+done

@@ -124,7 +124,8 @@ bool manifest_read(const char *dir, struct arena *arena, struct previous_build *
 		ok = false;
 	}
 	size_t n = ok ? json_array_size(files) : 0;
-	prev->paths = n ? arena_alloc(arena, n * sizeof *prev->paths) : NULL;
+	prev->paths = arena_alloc(arena, (n + 1) * sizeof *prev->paths);
+	prev->paths[prev->len++] = MANIFEST_NAME; /* generated, though not listed in itself */
 	for (size_t i = 0; ok && i < n; i++) {
 		const char *p = json_string_value(json_object_get(json_array_get(files, i), "path"));
 		if (!p || !safe_path(p)) {

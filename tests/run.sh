@@ -297,6 +297,9 @@ case $BUILD in
 	;;
 esac
 
+# ---- orchc build: examples' output, compose validation, the writer ------------
+. "$TOP/tests/build.sh"
+
 # ---- the generated man page matches the code table ---------------------------
 "$ORCHC" explain --man > "$TMP/diag.7"
 golden man/orchc-diagnostics.7 "$TMP/diag.7"

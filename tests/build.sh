@@ -1,0 +1,133 @@
+# tests/build.sh - `orchc build`: sourced by tests/run.sh (ok, bad, golden,
+# TMP, TOP, ORCHC and UPDATE come from there).
+#
+# Examples: each profile's output is committed under
+# examples/NAME/expected/out[.PROFILE]/ and `orchc build --check` must find
+# it current; every compose file set passes docker-compose and the compose
+# schema (tests/compose/validate.py).  Then the writer's promises: the same
+# tree from any working directory, user files kept, nothing touched by a
+# failed build, --check naming stale, missing and extra files.
+
+PY=/usr/bin/python3
+need_tools() {
+	if ! command -v docker-compose > /dev/null 2>&1 ||
+	   ! "$PY" -c 'import yaml, jsonschema, ruamel.yaml' 2> /dev/null; then
+		bad "compose validation needs docker-compose, python3-yaml, python3-jsonschema, python3-ruamel.yaml (make test-deps)"
+		return 1
+	fi
+}
+
+# ---- examples: committed output is current and valid --------------------------
+for src in examples/*/*.orch; do
+	grep -q '^stack ' "$src" || continue
+	ex=$(dirname "$src")
+	for p in "" $(sed -n 's/^profile \([a-z0-9-]*\).*/\1/p' "$src"); do
+		out=$ex/expected/out${p:+.$p}
+		if [ -n "$UPDATE" ]; then
+			rm -rf "$out"
+			"$ORCHC" build ${p:+--profile "$p"} -o "$out" "$src" 2> /dev/null && ok ||
+				bad "build $src ${p:+--profile $p}"
+		elif "$ORCHC" build --check ${p:+--profile "$p"} -o "$out" "$src" > "$TMP/out" 2>&1; then
+			ok
+		else
+			bad "$out is stale (UPDATE_GOLDEN=1 make test rewrites it):"
+			grep -v '^ \|warning\|^orchc: [0-9]* warning' "$TMP/out" | head -n 20
+		fi
+		if need_tools; then
+			if "$PY" tests/compose/validate.py "$out"/compose/*/ > "$TMP/out" 2>&1; then ok; else
+				bad "compose output of $src ${p:+--profile $p} rejected:"
+				head -n 20 "$TMP/out"
+			fi
+		fi
+	done
+done
+
+# ---- YAML: tricky strings read back exactly by YAML 1.1 and 1.2 readers -------
+if need_tools; then
+	if "$PY" tests/compose/yaml_roundtrip.py "$ORCHC" > "$TMP/out" 2>&1; then ok; else
+		bad "YAML round trip:"
+		head -n 20 "$TMP/out"
+	fi
+fi
+
+# ---- deterministic: the same tree from any working directory ------------------
+mkdir -p "$TMP/d1" "$TMP/d2/x/y"
+cp -R examples/substra "$TMP/d1/substra"
+cp -R examples/substra "$TMP/d2/x/y/substra"
+(cd "$TMP/d1" && "$ORCHC" build -o substra/out substra/stack.orch 2> /dev/null)
+(cd "$TMP/d2/x/y/substra" && "$ORCHC" build -o "$TMP/d2/x/y/substra/out" stack.orch 2> /dev/null)
+diff -r "$TMP/d1/substra/out" "$TMP/d2/x/y/substra/out" > "$TMP/diff" && ok ||
+	{ bad "two builds from different directories differ"; head -n 20 "$TMP/diff"; }
+
+# The manifest's digests are the files' sha256.
+(cd "$TMP/d1/substra/out" &&
+	"$PY" -c 'import json; [print(f["sha256"] + "  " + f["path"]) for f in json.load(open("orch-manifest.json"))["files"][:-1]]' |
+	sha256sum -c --quiet -) > "$TMP/out" 2>&1 && ok || { bad "orch-manifest.json digests"; cat "$TMP/out"; }
+
+# ---- the writer ---------------------------------------------------------------
+W=$TMP/w
+cat > "$TMP/shop.orch" << 'ORCH'
+stack shop {
+  pod db {
+    service postgres { image = "postgres:16", ports = [5432] }
+  }
+  pod web {
+    service api { image = "registry.example.org/shop/api:1.4", after = [postgres started] }
+  }
+  pod tools {
+    job backup { image = "registry.example.org/shop/backup:1.0" }
+  }
+}
+ORCH
+"$ORCHC" build -o "$W" "$TMP/shop.orch" && ok || bad "build shop"
+[ -f "$W/compose/shop/docker-compose-db.yml" ] && [ -f "$W/compose/shop/docker-compose-tools.yml" ] &&
+	[ -f "$W/orch-manifest.json" ] && ok || bad "per-pod files and manifest written"
+"$ORCHC" build --check -o "$W" "$TMP/shop.orch" > "$TMP/out" 2>&1 && ok || bad "--check right after build"
+
+# User files beside generated ones survive rebuilds; dropped output goes.
+echo "notes" > "$W/README.md"
+mkdir -p "$W/compose/shop/local" && echo "x" > "$W/compose/shop/local/override.yml"
+"$ORCHC" build --exclude tools -o "$W" "$TMP/shop.orch" && ok || bad "build --exclude tools"
+[ -f "$W/README.md" ] && [ -f "$W/compose/shop/local/override.yml" ] && ok || bad "user files kept"
+[ ! -e "$W/compose/shop/docker-compose-tools.yml" ] && ok || bad "a file no longer generated is removed"
+"$ORCHC" build --include web -o "$W" "$TMP/shop.orch" > "$TMP/out" 2>&1
+[ $? -eq 1 ] && grep -q 'E0904' "$TMP/out" && ok || bad "--include web without db is E0904"
+
+# --check lists what differs and exits 1.
+"$ORCHC" build -o "$W" "$TMP/shop.orch" 2> /dev/null
+echo "# edited" >> "$W/compose/shop/docker-compose-db.yml"
+rm "$W/compose/shop/docker-compose-web.yml"
+"$ORCHC" build --check --exclude tools -o "$W" "$TMP/shop.orch" > "$TMP/out" 2>&1
+[ $? -eq 1 ] && grep -q "^stale $W/compose/shop/docker-compose-db.yml" "$TMP/out" &&
+	grep -q "^missing $W/compose/shop/docker-compose-web.yml" "$TMP/out" &&
+	grep -q "^extra $W/compose/shop/docker-compose-tools.yml" "$TMP/out" && ok ||
+	{ bad "--check lists stale, missing and extra files"; cat "$TMP/out"; }
+
+# A failed build changes nothing.
+"$ORCHC" build -o "$W" "$TMP/shop.orch" 2> /dev/null
+cp -R "$W" "$TMP/w.before"
+sed 's/postgres started/postgress started/' "$TMP/shop.orch" > "$TMP/broken.orch"
+"$ORCHC" build -o "$W" "$TMP/broken.orch" > /dev/null 2>&1
+[ $? -eq 1 ] && diff -r "$TMP/w.before" "$W" > /dev/null && ok || bad "a build with errors left the output alone"
+echo "mine" > "$W/compose/shop/docker-compose-new.yml"
+sed 's/pod tools/pod new/' "$TMP/shop.orch" > "$TMP/new.orch"
+"$ORCHC" build -o "$W" "$TMP/new.orch" > "$TMP/out" 2>&1
+[ $? -eq 1 ] && grep -q E0902 "$TMP/out" && [ "$(cat "$W/compose/shop/docker-compose-new.yml")" = mine ] &&
+	[ -f "$W/compose/shop/docker-compose-tools.yml" ] && ok || bad "E0902 keeps both the user's file and the old output"
+rm "$W/compose/shop/docker-compose-new.yml"
+ls -a "$TMP" | grep -q 'orchc-new' && bad "a temporary directory was left behind" || ok
+
+# Output of targets not built now stays, and stays listed.
+"$ORCHC" build -o "$W" "$TMP/shop.orch" 2> /dev/null
+mkdir -p "$W/k8s/shop" && echo "kind: Namespace" > "$W/k8s/shop/namespace-shop.yaml"
+"$PY" - "$W/orch-manifest.json" << 'PYEOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["files"].append({"path": "k8s/shop/namespace-shop.yaml", "sha256": "0" * 64, "size": 16})
+json.dump(m, open(sys.argv[1], "w"))
+PYEOF
+"$ORCHC" build --target compose -o "$W" "$TMP/shop.orch" 2> /dev/null
+[ -f "$W/k8s/shop/namespace-shop.yaml" ] && grep -q '"k8s/shop/namespace-shop.yaml"' "$W/orch-manifest.json" &&
+	ok || bad "--target compose keeps the output of other targets"
+"$ORCHC" build --target helm -o "$W" "$TMP/shop.orch" > "$TMP/out" 2>&1
+[ $? -eq 2 ] && grep -q "unknown target 'helm'" "$TMP/out" && ok || bad "--target helm is a usage error"
