@@ -182,6 +182,23 @@ static bool swap_into_place(const char *fresh, const char *dir, bool exists, str
 	return ok;
 }
 
+/* Whether the file at `path` holds exactly `f`'s bytes; -1 if it is missing. */
+static int same_contents(const char *path, const struct out_file *f)
+{
+	FILE *in = fopen(path, "rb");
+	if (!in)
+		return -1;
+	char buf[65536];
+	size_t at = 0, n;
+	bool same = true;
+	while (same && (n = fread(buf, 1, sizeof buf, in)) > 0) {
+		same = at + n <= f->len && memcmp(buf, f->data + at, n) == 0;
+		at += n;
+	}
+	fclose(in);
+	return same && at == f->len;
+}
+
 enum write_result writer_commit(const struct output_set *set, const char *dir,
 				const struct previous_build *prev, struct strbuf *err)
 {
@@ -209,12 +226,28 @@ enum write_result writer_commit(const struct output_set *set, const char *dir,
 	size_t root = fresh.len;
 	struct strbuf path;
 	strbuf_init(&path);
+	struct strbuf old;
+	strbuf_init(&old);
 	for (size_t i = 0; ok && i < set->files.len; i++) {
 		const struct out_file *f = &set->files.items[i];
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", fresh.buf, f->path);
-		ok = make_parents(path.buf, root, err) && write_all(path.buf, f, err);
+		ok = make_parents(path.buf, root, err);
+		if (!ok)
+			break;
+		/* An unchanged file is linked, not rewritten: a rebuild that
+		 * changes one service touches one file, and the file system
+		 * allocates and frees no inodes for the others. */
+		strbuf_reset(&old);
+		strbuf_addf(&old, "%s/%s", dir, f->path);
+		struct stat was;
+		if (exists && previous_has(prev, f->path) && lstat(old.buf, &was) == 0 &&
+		    S_ISREG(was.st_mode) && (was.st_mode & 07777) == f->mode &&
+		    same_contents(old.buf, f) == 1 && linkat(AT_FDCWD, old.buf, AT_FDCWD, path.buf, 0) == 0)
+			continue;
+		ok = write_all(path.buf, f, err);
 	}
+	strbuf_release(&old);
 	strbuf_release(&path);
 	if (ok && exists) {
 		struct carry c = { .set = set, .prev = prev, .err = err };
@@ -237,23 +270,6 @@ enum write_result writer_commit(const struct output_set *set, const char *dir,
 		remove_tree(fresh.buf);
 	strbuf_release(&fresh);
 	return ok ? WRITE_OK : would_replace ? WRITE_WOULD_REPLACE : WRITE_FAILED;
-}
-
-/* Whether the file at `path` holds exactly `f`'s bytes; -1 if it is missing. */
-static int same_contents(const char *path, const struct out_file *f)
-{
-	FILE *in = fopen(path, "rb");
-	if (!in)
-		return -1;
-	char buf[65536];
-	size_t at = 0, n;
-	bool same = true;
-	while (same && (n = fread(buf, 1, sizeof buf, in)) > 0) {
-		same = at + n <= f->len && memcmp(buf, f->data + at, n) == 0;
-		at += n;
-	}
-	fclose(in);
-	return same && at == f->len;
 }
 
 size_t writer_check(const struct output_set *set, const char *dir,

@@ -3,7 +3,9 @@
  * loaded as a source file, parsed, dumped and their diagnostics rendered in
  * both formats.  Crashes, leaks, undefined behaviour and broken invariants
  * (ast_verify aborts) are findings.  The same bytes then go through the
- * semantic stages and the model writer, so the whole pipeline is fuzzed.
+ * semantic stages, the model writer and the targets (into an in-memory
+ * output set: the fuzzer never writes files), so the whole pipeline is
+ * fuzzed.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -12,8 +14,10 @@
 #include "diag.h"
 #include "model_json.h"
 #include "orchc.h"
+#include "output.h"
 #include "sema.h"
 #include "str.h"
+#include "target.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,8 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		orchc_ctx_init(&sema_ctx);
 		int root_file = orchc_load_buffer(&sema_ctx, "fuzz.orch", (const char *)data, size);
 		struct m_program *prog = sema_build_file(&sema_ctx, (uint32_t)root_file, NULL);
-		if (prog)
+		if (prog) {
 			model_json(prog, &sema_ctx.sources, &out);
+			struct output_set set;
+			output_init(&set, &sema_ctx.arena);
+			struct target_ctx tc = { .ctx = &sema_ctx, .prog = prog, .out = &set,
+						 .out_dir = "/fuzz/out", .source = "fuzz.orch" };
+			target_compose.emit(&tc);
+			output_release(&set);
+		}
 		diag_sort(&sema_ctx.diags);
 		struct diag_render_opts sro = { false, 0 };
 		diag_render_text(&sema_ctx.diags, &sema_ctx.sources, &sro, &out);
