@@ -424,12 +424,6 @@ static struct ynode *service(struct compose *c, struct doc *d, const struct m_en
 
 /* ---- top level -------------------------------------------------------------- */
 
-static struct ynode *top_volume(struct compose *c, const struct m_entity *vol)
-{
-	(void)vol;
-	return y_map(c->a);
-}
-
 static struct ynode *top_network(struct compose *c, const struct m_entity *net)
 {
 	struct ynode *n = y_map(c->a);
@@ -458,7 +452,7 @@ static struct ynode *top_secret(struct compose *c, const struct m_entity *sec)
 		y_put(n, "file", literal(c, host_path(c, from->u.list.items[0])));
 	} else {
 		y_put(n, "file", literal(c, arena_printf(c->a, "./secrets/%s", name_of(sec))));
-		compose_secret_var(&c->text, sec);
+		compose_note_secret_file(&c->text, sec);
 	}
 	return n;
 }
@@ -471,7 +465,7 @@ static void finish_doc(struct compose *c, struct doc *d, const char *header)
 	for (size_t i = 0; i < d->shared.len; i++) {
 		const struct m_entity *e = d->shared.items[i];
 		if (e->kind == KIND_VOLUME)
-			y_put(volumes, name_of(e), top_volume(c, e));
+			y_put(volumes, name_of(e), y_map(c->a));
 		else if (e->kind == KIND_NETWORK)
 			y_put(networks, name_of(e), top_network(c, e));
 		else
@@ -628,6 +622,9 @@ static void env_example(struct compose *c, const char *source)
 			if (from->u.list.sym->name[0] == 'g')
 				strbuf_addf(&sb, ": generate %lld random characters once per deployment",
 					    (long long)from->u.list.items[0]->u.i);
+			if (v->as_file)
+				strbuf_addf(&sb, " (mounted as a file: also write the value to secrets/%s)",
+					    name_of(v->secret));
 			strbuf_addf(&sb, "\n%s=\n", v->name);
 		} else {
 			strbuf_addf(&sb, "# optional (default %s)\n# %s=%s\n", v->fallback, v->name,

@@ -25,14 +25,16 @@ void compose_escape(struct strbuf *sb, const char *p, size_t n)
 	}
 }
 
-static void note_var(struct compose_text *ct, const char *name, const struct m_entity *secret,
-		     const char *fallback)
+/* The variables are few (one per secret), so a list suffices. */
+static struct host_var *note_var(struct compose_text *ct, const char *name,
+				 const struct m_entity *secret, const char *fallback)
 {
 	for (size_t i = 0; i < ct->vars.len; i++)
 		if (strcmp(ct->vars.items[i].name, name) == 0)
-			return;
-	struct host_var v = { name, secret, fallback };
+			return &ct->vars.items[i];
+	struct host_var v = { name, secret, fallback, false };
 	vec_push(&ct->vars, v);
+	return &ct->vars.items[ct->vars.len - 1];
 }
 
 const char *compose_secret_var(struct compose_text *ct, const struct m_entity *secret)
@@ -65,6 +67,11 @@ static void secret_reference(struct compose_text *ct, const struct m_value *v,
 	const char *var = compose_secret_var(ct, secret);
 	note_var(ct, var, secret, NULL);
 	strbuf_addf(sb, "${%s:?%s is not set}", var, var);
+}
+
+void compose_note_secret_file(struct compose_text *ct, const struct m_entity *secret)
+{
+	note_var(ct, compose_secret_var(ct, secret), secret, NULL)->as_file = true;
 }
 
 /* The first port a service listens on: what ${svc.port} means. */

@@ -26,6 +26,7 @@ struct host_var {
 	const char *name;
 	const struct m_entity *secret; /* the secret it carries, or NULL */
 	const char *fallback;          /* optional variables: the default */
+	bool as_file;                  /* the secret is also mounted from secrets/NAME */
 };
 
 struct compose_text {
@@ -52,6 +53,9 @@ void compose_escape(struct strbuf *sb, const char *p, size_t n);
 
 /** The host variable that carries `secret`: its env("VAR"), or STACK_SECRET. */
 const char *compose_secret_var(struct compose_text *ct, const struct m_entity *secret);
+
+/** Records that `secret` is mounted from secrets/NAME, which the host fills. */
+void compose_note_secret_file(struct compose_text *ct, const struct m_entity *secret);
 
 /** Records the `${NAME:-default}` variables of a compose text such as repo_base. */
 void compose_note_vars(struct compose_text *ct, const char *text);

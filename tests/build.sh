@@ -131,3 +131,20 @@ PYEOF
 	ok || bad "--target compose keeps the output of other targets"
 "$ORCHC" build --target helm -o "$W" "$TMP/shop.orch" > "$TMP/out" 2>&1
 [ $? -eq 2 ] && grep -q "unknown target 'helm'" "$TMP/out" && ok || bad "--target helm is a usage error"
+
+# A secret from the environment mounted as a file: compose reads it from
+# secrets/NAME, and .env.example says so.
+cat > "$TMP/keys.orch" << 'ORCH'
+stack keys {
+  secret api-key { from = env("API_KEY") }
+  service api {
+    image = "registry.example.org/keys/api:1.0"
+    secret api-key = "/run/secrets/api-key"
+  }
+}
+ORCH
+"$ORCHC" build -o "$TMP/keys" "$TMP/keys.orch" 2> /dev/null
+grep -q '^API_KEY=$' "$TMP/keys/compose/keys/.env.example" &&
+	grep -q 'write the value to secrets/api-key' "$TMP/keys/compose/keys/.env.example" &&
+	grep -q 'file: ./secrets/api-key' "$TMP/keys/compose/keys/docker-compose-keys.yml" && ok ||
+	bad "an env secret mounted as a file is listed in .env.example and read from secrets/"
