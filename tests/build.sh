@@ -146,5 +146,5 @@ ORCH
 "$ORCHC" build -o "$TMP/keys" "$TMP/keys.orch" 2> /dev/null
 grep -q '^API_KEY=$' "$TMP/keys/compose/keys/.env.example" &&
 	grep -q 'write the value to secrets/api-key' "$TMP/keys/compose/keys/.env.example" &&
-	grep -q 'file: ./secrets/api-key' "$TMP/keys/compose/keys/docker-compose-keys.yml" && ok ||
+	grep -q 'file: "./secrets/api-key"' "$TMP/keys/compose/keys/docker-compose-keys.yml" && ok ||
 	bad "an env secret mounted as a file is listed in .env.example and read from secrets/"
