@@ -12,27 +12,8 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/orchc-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT INT TERM
 here=$(dirname "$0")
 
-# best_ms RUNS CMD...: the fastest of RUNS runs, in milliseconds.
-best_ms() {
-	runs=$1
-	shift
-	best=
-	i=0
-	while [ $i -lt "$runs" ]; do
-		t0=$(date +%s%N)
-		"$@" > /dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
-		t1=$(date +%s%N)
-		t=$(( (t1 - t0) / 1000 ))
-		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-		i=$((i + 1))
-	done
-	awk -v us="$best" 'BEGIN { printf "%.1f", us / 1000 }'
-}
-
-peak_mb() {
-	/usr/bin/time -f '%M' -o "$dir/mem" "$@" > /dev/null 2>&1
-	awk '{ printf "%.1f", $1 / 1024 }' "$dir/mem"
-}
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 printf '%-9s %8s %10s %8s %10s %8s\n' services "MB" "parse ms" "MB/s" "check ms" "peak MB"
 for n in 1000 10000 100000; do

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "manifest.h"
 #include "model.h"
@@ -27,7 +28,11 @@ const struct target *build_find_target(const char *name)
 	return NULL;
 }
 
-const char *build_target_names(void) { return "compose"; }
+void build_target_names(struct strbuf *out)
+{
+	for (size_t i = 0; i < NTARGETS; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", targets[i]->name);
+}
 
 /* Without --target: the targets the program configures with a `target`
  * block, or every target when it configures none. */
@@ -72,15 +77,18 @@ static void carry_unbuilt(struct output_set *set, const char *dir, const struct 
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, p);
 		FILE *f = fopen(path.buf, "rb");
+		struct stat st;
 		if (!f)
 			continue;
+		if (fstat(fileno(f), &st) != 0)
+			st.st_mode = 0644;
 		char buf[65536];
 		size_t n;
 		strbuf_reset(&data);
 		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 			strbuf_add(&data, buf, n);
 		fclose(f);
-		output_add_buf(set, p, &data, 0644);
+		output_add_buf(set, p, &data, (unsigned)st.st_mode & 07777);
 	}
 	strbuf_release(&path);
 	strbuf_release(&data);

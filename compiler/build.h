@@ -24,8 +24,8 @@ struct build_opts {
 /** The target called `name`, or NULL. */
 const struct target *build_find_target(const char *name);
 
-/** The names of every target, for messages: "compose". */
-const char *build_target_names(void);
+/** Appends the names of every target, comma-separated, for messages. */
+void build_target_names(struct strbuf *out);
 
 /**
  * Runs the selected targets on `prog` and writes their output set to

@@ -159,6 +159,47 @@ static void check_exposed(struct sema *s, const struct m_entity *svc)
 	}
 }
 
+/* ${svc.port} means the first of svc's ports: it must have one, or every
+ * target would write an empty port. */
+static void check_port_refs(struct sema *s, const struct m_value *v)
+{
+	if (!v)
+		return;
+	switch (v->kind) {
+	case V_ATTR: {
+		const struct m_value *ports =
+			v->u.ref.attr == s->w_port ? field(v->u.ref.ref, "ports") : NULL;
+		if (v->u.ref.attr == s->w_port && (!ports || !ports->u.list.len)) {
+			struct diag *d = diag_report(&s->ctx->diags, E0412, v->span,
+						     "'%s' has no port to refer to", v->u.ref.ref->name->name);
+			diag_help(&s->ctx->diags, d, "list the port it serves in its `ports`");
+		}
+		break;
+	}
+	case V_TEXT:
+	case V_LIST:
+	case V_PAIR:
+	case V_TAGGED:
+	case V_CALL:
+		for (uint32_t i = 0; i < v->u.list.len; i++)
+			check_port_refs(s, v->u.list.items[i]);
+		break;
+	case V_MAP:
+		for (uint32_t i = 0; i < v->u.map.len; i++)
+			check_port_refs(s, v->u.map.entries[i].value);
+		break;
+	default: break;
+	}
+}
+
+static void check_entity_port_refs(struct sema *s, const struct m_entity *e)
+{
+	for (uint32_t i = 0; e->fields && i < e->nfields; i++)
+		check_port_refs(s, e->fields[i]);
+	for (uint32_t i = 0; i < e->nchildren; i++)
+		check_entity_port_refs(s, e->children[i]);
+}
+
 void check_stacks(struct sema *s)
 {
 	for (size_t t = 0; t < s->top.len; t++) {
@@ -181,5 +222,6 @@ void check_stacks(struct sema *s)
 		for (size_t i = 0; i < all.len; i++)
 			check_exposed(s, all.items[i]);
 		vec_free(&all);
+		check_entity_port_refs(s, stack);
 	}
 }

@@ -337,9 +337,8 @@ static struct diag *mismatch(const struct eval_scope *sc, const struct ast_node 
 			     const struct type *want)
 {
 	/* A secret where only plain text fits is the secret rule, not a type slip. */
-	if (e->kind == AST_MEMBER && e->a->kind == AST_NAME && kind_of(e->a->name) == KIND_SECRET) {
+	if (e->kind == AST_MEMBER && e->a->kind == AST_NAME && kind_of(e->a->name) == KIND_SECRET)
 		return secret_misplaced(sc, e->span);
-	}
 	struct strbuf sb;
 	strbuf_init(&sb);
 	type_format(want, &sb);

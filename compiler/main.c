@@ -498,10 +498,16 @@ int main(int argc, char **argv)
 			o.build.check = true;
 		} else if (cmd->run == cmd_build && is_option(a, "--target")) {
 			rc = add_list(argc, argv, &i, "--target", &o.build.targets, &o.build.ntargets);
-			for (unsigned k = 0; rc < 0 && k < o.build.ntargets; k++)
-				if (!build_find_target(o.build.targets[k]))
-					rc = usage_error("--target: unknown target '%s' (this orchc builds: %s)",
-							 o.build.targets[k], build_target_names());
+			for (unsigned k = 0; rc < 0 && k < o.build.ntargets; k++) {
+				if (build_find_target(o.build.targets[k]))
+					continue;
+				struct strbuf names;
+				strbuf_init(&names);
+				build_target_names(&names);
+				rc = usage_error("--target: unknown target '%s' (this orchc builds: %s)",
+						 o.build.targets[k], names.buf);
+				strbuf_release(&names);
+			}
 		} else if (cmd->run == cmd_build && is_option(a, "--include")) {
 			rc = add_list(argc, argv, &i, "--include", &o.build.include, &o.build.ninclude);
 		} else if (cmd->run == cmd_build && is_option(a, "--exclude")) {

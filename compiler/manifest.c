@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "orchc.h"
 #include "output.h"
+#include "paths.h"
 #include "sha256.h"
 #include "str.h"
 #include "writer.h"
@@ -81,22 +82,6 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* A listed path must stay inside DIR: relative, no '.' or '..' component. */
-static bool safe_path(const char *p)
-{
-	if (!*p || *p == '/')
-		return false;
-	for (const char *c = p; *c;) {
-		size_t n = strcspn(c, "/");
-		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
-		c += n;
-		if (*c == '/')
-			c++;
-	}
-	return true;
-}
-
 bool manifest_read(const char *dir, struct arena *arena, struct previous_build *prev,
 		   struct strbuf *err)
 {
@@ -128,7 +113,7 @@ bool manifest_read(const char *dir, struct arena *arena, struct previous_build *
 	prev->paths[prev->len++] = MANIFEST_NAME; /* generated, though not listed in itself */
 	for (size_t i = 0; ok && i < n; i++) {
 		const char *p = json_string_value(json_object_get(json_array_get(files, i), "path"));
-		if (!p || !safe_path(p)) {
+		if (!p || !path_stays_inside(p)) {
 			strbuf_addf(err, "%s: malformed manifest: file %zu has no valid relative path",
 				    path.buf, i + 1);
 			ok = false;

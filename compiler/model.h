@@ -102,7 +102,7 @@ struct m_entity {
 	uint32_t nfields;
 	struct m_entity **children;
 	uint32_t nchildren;
-	uint32_t scratch; /* private to the checks; meaningless to targets */
+	uint32_t scratch; /* marks of whoever walks the model now: the checks, then one target at a time */
 };
 
 /* The whole program: top-level entities in declaration order (stacks,

@@ -69,6 +69,19 @@ char *path_dirname(struct arena *a, const char *path)
 	return arena_strndup(a, path, (size_t)(slash - path));
 }
 
+bool path_stays_inside(const char *path)
+{
+	if (!*path || *path == '/')
+		return false;
+	for (const char *c = path; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += n + (c[n] == '/');
+	}
+	return true;
+}
+
 char *path_relative(struct arena *a, const char *from, const char *to)
 {
 	/* The longest common prefix that ends at a component boundary. */

@@ -10,6 +10,8 @@
 #ifndef ORCHC_PATHS_H
 #define ORCHC_PATHS_H
 
+#include <stdbool.h>
+
 struct arena;
 
 /** `path` made absolute against the working directory, '.' and '..' folded. */
@@ -20,6 +22,10 @@ char *path_dirname(struct arena *a, const char *path);
 
 /** `path` joined to `dir` unless absolute, then normalised. */
 char *path_join(struct arena *a, const char *dir, const char *path);
+
+/** True when `path` is relative and has no empty, '.' or '..' component:
+ *  it names something inside the directory it is joined to. */
+bool path_stays_inside(const char *path);
 
 /** The relative path from directory `from` to `to` (both absolute, normalised). */
 char *path_relative(struct arena *a, const char *from, const char *to);

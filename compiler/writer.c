@@ -213,15 +213,10 @@ enum write_result writer_commit(const struct output_set *set, const char *dir,
 	strbuf_init(&fresh);
 	sibling(dir, "new", &fresh);
 	remove_tree(fresh.buf); /* left by an earlier build killed with this pid */
-	{
-		/* The parents of DIR, so that -o a/b/c works on a fresh clone. */
-		struct strbuf parents;
-		strbuf_init(&parents);
-		strbuf_addstr(&parents, fresh.buf);
-		make_parents(parents.buf, 0, err);
-		strbuf_release(&parents);
-		strbuf_reset(err);
-	}
+	/* The parents of DIR, so that -o a/b/c works on a fresh clone (a
+	 * failure shows as the mkdir's below). */
+	make_parents(fresh.buf, 0, err);
+	strbuf_reset(err);
 	bool ok = mkdir(fresh.buf, 0777) == 0 || fail(err, "create directory", fresh.buf);
 	size_t root = fresh.len;
 	struct strbuf path;

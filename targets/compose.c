@@ -110,16 +110,6 @@ static struct ynode *text_map(struct compose *c, const struct m_value *map)
 	return m;
 }
 
-static const char *string_of(struct compose *c, void (*fmt)(struct strbuf *, long long), long long v)
-{
-	struct strbuf sb;
-	strbuf_init(&sb);
-	fmt(&sb, v);
-	char *s = arena_strndup(c->a, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return s;
-}
-
 /* Marks a stack volume, network or secret as used by the current file. */
 static void use_shared(struct doc *d, const struct m_entity *e)
 {
@@ -193,20 +183,6 @@ static void write_config_text(struct compose *c, const char *path, const struct 
 	strbuf_release(&sb);
 }
 
-/* A file name of `files` must stay inside its config directory. */
-static bool safe_name(const char *p)
-{
-	if (!*p || *p == '/')
-		return false;
-	for (const char *s = p; *s;) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return false;
-		s += n + (s[n] == '/');
-	}
-	return true;
-}
-
 /* Writes a stack config once; returns the path to mount, relative to the
  * compose file. */
 static const char *stack_config(struct compose *c, const struct m_entity *cfg)
@@ -222,7 +198,7 @@ static const char *stack_config(struct compose *c, const struct m_entity *cfg)
 		write_config_text(c, config_file(c, name_of(cfg)), content, mode);
 	for (uint32_t i = 0; i < files->u.map.len; i++) {
 		const char *fname = files->u.map.entries[i].key->name;
-		if (!safe_name(fname)) {
+		if (!path_stays_inside(fname)) {
 			diag_report(c->diags, E0903, files->u.map.entries[i].value->span,
 				    "config file name '%s' must be a relative path inside the config",
 				    fname);
@@ -344,8 +320,7 @@ static void deploy(struct compose *c, struct ynode *node, const struct m_entity 
 			if (e->value->kind == V_FLOAT)
 				y_put(limits, "cpus", y_str(c->a, arena_printf(c->a, "%g", e->value->u.f)));
 			else
-				y_put(limits, "memory",
-				      y_str(c->a, string_of(c, compose_size, (long long)e->value->u.i)));
+				y_put(limits, "memory", text_node(c, e->value));
 		}
 		struct ynode *r = y_map(c->a);
 		y_put(r, "limits", limits);
@@ -447,9 +422,8 @@ static struct ynode *top_network(struct compose *c, const struct m_entity *net)
 static struct ynode *top_secret(struct compose *c, const struct m_entity *sec)
 {
 	struct ynode *n = y_map(c->a);
-	const struct m_value *from = m_get(sec, "from");
-	if (from->u.list.sym->name[0] == 'f') {
-		y_put(n, "file", literal(c, host_path(c, from->u.list.items[0])));
+	if (compose_secret_source(sec) == FROM_FILE) {
+		y_put(n, "file", literal(c, host_path(c, m_get(sec, "from")->u.list.items[0])));
 	} else {
 		y_put(n, "file", literal(c, arena_printf(c->a, "./secrets/%s", name_of(sec))));
 		compose_note_secret_file(&c->text, sec);
@@ -619,7 +593,7 @@ static void env_example(struct compose *c, const char *source)
 		if (v->secret) {
 			const struct m_value *from = m_get(v->secret, "from");
 			strbuf_addf(&sb, "# secret %s", name_of(v->secret));
-			if (from->u.list.sym->name[0] == 'g')
+			if (compose_secret_source(v->secret) == FROM_GENERATE)
 				strbuf_addf(&sb, ": generate %lld random characters once per deployment",
 					    (long long)from->u.list.items[0]->u.i);
 			if (v->as_file)

@@ -37,11 +37,16 @@ static struct host_var *note_var(struct compose_text *ct, const char *name,
 	return &ct->vars.items[ct->vars.len - 1];
 }
 
+enum secret_source compose_secret_source(const struct m_entity *secret)
+{
+	const char *f = m_get(secret, "from")->u.list.sym->name;
+	return strcmp(f, "env") == 0 ? FROM_ENV : strcmp(f, "file") == 0 ? FROM_FILE : FROM_GENERATE;
+}
+
 const char *compose_secret_var(struct compose_text *ct, const struct m_entity *secret)
 {
-	const struct m_value *from = m_get(secret, "from");
-	if (from->u.list.sym->name[0] == 'e') /* env("VAR") */
-		return from->u.list.items[0]->u.s.ptr;
+	if (compose_secret_source(secret) == FROM_ENV)
+		return m_get(secret, "from")->u.list.items[0]->u.s.ptr;
 	/* STACK_SECRET, upper case, '-' as '_'. */
 	char *name = arena_printf(ct->arena, "%s_%s", ct->stack->name->name, secret->name->name);
 	for (char *p = name; *p; p++)
@@ -52,8 +57,7 @@ const char *compose_secret_var(struct compose_text *ct, const struct m_entity *s
 static void secret_reference(struct compose_text *ct, const struct m_value *v,
 			     const struct m_entity *secret, bool in_yaml, struct strbuf *sb)
 {
-	const struct m_value *from = m_get(secret, "from");
-	if (!in_yaml || from->u.list.sym->name[0] == 'f') {
+	if (!in_yaml || compose_secret_source(secret) == FROM_FILE) {
 		struct diag *d = diag_report(ct->diags, E0903, v->span,
 					     in_yaml ? "compose cannot pass the file secret '%s' through an environment variable or command"
 						     : "compose cannot write the secret '%s' into a generated file",

@@ -21,38 +21,17 @@ if [ ! -x /usr/bin/time ]; then
 		{ echo "peers: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 fi
 
-# fresh: an empty output directory for one run.
-fresh() {
+# shellcheck source=bench/lib.sh
+. "$here/../lib.sh"
+
+# Each run starts with an empty output directory and must write one file per pod.
+before_run() {
 	rm -rf "$dir/out"
 	mkdir "$dir/out"
 }
-
-# best_ms RUNS CMD...: the fastest of RUNS runs, in milliseconds; each run
-# starts with an empty output directory and must write one file per pod.
-best_ms() {
-	runs=$1
-	shift
-	best=
-	i=0
-	while [ $i -lt "$runs" ]; do
-		fresh
-		t0=$(date +%s%N)
-		"$@" > /dev/null 2> "$dir/err" || { echo "peers: '$*' failed:" >&2; cat "$dir/err" >&2; exit 1; }
-		t1=$(date +%s%N)
-		files=$(find "$dir/out" -name 'docker-compose-p*.yml' | wc -l)
-		[ "$files" -eq "$pods" ] || { echo "peers: '$*' wrote $files files, want $pods" >&2; exit 1; }
-		t=$(( (t1 - t0) / 1000 ))
-		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-		i=$((i + 1))
-	done
-	awk -v us="$best" 'BEGIN { printf "%.1f", us / 1000 }'
-}
-
-# peak_mb CMD...: peak resident memory of one run, in MB.
-peak_mb() {
-	fresh
-	/usr/bin/time -f '%M' -o "$dir/mem" "$@" > /dev/null 2>&1
-	awk '{ printf "%.1f", $1 / 1024 }' "$dir/mem"
+after_run() {
+	files=$(find "$dir/out" -name 'docker-compose-p*.yml' | wc -l)
+	[ "$files" -eq "$pods" ] || { echo "peers: '$*' wrote $files files, want $pods" >&2; exit 1; }
 }
 
 # measure PEER CMD...: the result line for one peer.
