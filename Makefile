@@ -60,7 +60,7 @@ LIB_SRC += compiler/cron.c compiler/model_json.c
 LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
            compiler/lower.c compiler/profile.c compiler/check_stack.c \
            compiler/check_catalog.c compiler/check_fleet.c compiler/sema.c
-LIB_SRC += compiler/sha256.c compiler/yaml_out.c compiler/paths.c compiler/output.c \
+LIB_SRC += compiler/sha256.c compiler/sha256_x86.c compiler/yaml_out.c compiler/yaml_direct.c compiler/yaml_libyaml.c compiler/paths.c compiler/output.c \
            compiler/writer.c compiler/manifest.c compiler/build.c
 LIB_SRC += targets/compose_text.c targets/compose.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o
@@ -68,7 +68,7 @@ LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
 
 UNIT_TESTS = base lex parse diag
-UNIT_TESTS += cron model_json sema sha256
+UNIT_TESTS += cron model_json sema sha256 yaml_out
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY = $(BUILD)/tests/fuzz_replay
 

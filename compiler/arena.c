@@ -127,16 +127,21 @@ char *arena_strndup(struct arena *a, const char *p, size_t n)
 	return s;
 }
 
+/* Short results (nearly all) are formatted once, on the stack. */
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+	char buf[256];
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(buf, sizeof buf, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		n = 0;
 	char *s = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof buf)
+		memcpy(s, buf, (size_t)n + 1);
+	else
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 

@@ -65,7 +65,7 @@ struct m_value {
 		int64_t i;
 		double f;
 		struct {
-			const char *ptr;
+			const char *ptr; /* NUL-terminated at len, in the context's arena */
 			uint32_t len;
 		} s;
 		const struct sym *sym;

@@ -10,7 +10,9 @@
 
 #include <string.h>
 
-static const uint32_t K[64] = {
+#include "sha256_impl.h"
+
+const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
 	0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -61,14 +63,14 @@ static inline void store_be32(unsigned char *p, uint32_t v)
  */
 #define ROUND(a, b, c, d, e, f, g, h, i)				\
 	do {								\
-		uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + K[i] + w[i]; \
+		uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + sha256_k[i] + w[i]; \
 		uint32_t t2_ = BSIG0(a) + MAJ(a, b, c);			\
 		(d) += t1_;						\
 		(h) = t1_ + t2_;					\
 	} while (0)
 
 /* Compresses `nblocks` consecutive 64-byte blocks at `p` into `h`. */
-static void sha256_blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+static void blocks_portable(uint32_t h[8], const unsigned char *p, size_t nblocks)
 {
 	uint32_t w[64];
 
@@ -104,6 +106,29 @@ static void sha256_blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
 		h[7] += hh;
 		p += 64;
 	}
+}
+
+typedef void blocks_fn(uint32_t h[8], const unsigned char *p, size_t nblocks);
+
+static void blocks_first(uint32_t h[8], const unsigned char *p, size_t nblocks);
+
+/* Chosen on the first block: the compiler is single-threaded. */
+static blocks_fn *sha256_blocks = blocks_first;
+
+bool sha256_use_hardware(bool hardware)
+{
+	sha256_blocks = blocks_portable;
+#if SHA256_HAVE_X86
+	if (hardware && sha256_x86_available())
+		sha256_blocks = sha256_blocks_x86;
+#endif
+	return sha256_blocks != blocks_portable;
+}
+
+static void blocks_first(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	sha256_use_hardware(true);
+	sha256_blocks(h, p, nblocks);
 }
 
 void sha256_init(struct sha256 *s)

@@ -114,17 +114,36 @@ void strbuf_addchars(struct strbuf *sb, char c, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
+/* Formats into the free space first; only text longer than it is formatted
+ * a second time, after growing. */
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list copy;
+	strbuf_grow(sb, 64);
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, copy);
 	va_end(copy);
-	if (n <= 0)
+	if (n <= 0) {
+		sb->buf[sb->len] = '\0';
 		return;
-	strbuf_grow(sb, (size_t)n);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= sb->cap - sb->len) {
+		strbuf_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
+}
+
+void strbuf_addint(struct strbuf *sb, int64_t v)
+{
+	char digits[24], *p = digits + sizeof digits;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(digits + sizeof digits - p));
 }
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /** A non-owning slice; `ptr` need not be NUL-terminated. */
 struct str {
@@ -50,6 +51,8 @@ void strbuf_add(struct strbuf *sb, const void *p, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addchars(struct strbuf *sb, char c, size_t n);
+/** Appends `v` in decimal (what "%" PRId64 prints, without printf). */
+void strbuf_addint(struct strbuf *sb, int64_t v);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

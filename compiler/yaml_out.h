@@ -2,9 +2,11 @@
  * yaml_out.h - YAML documents for targets: build a tree, then write it.
  *
  * Every target writes YAML through this interface and never calls libyaml
- * itself, so the emitter behind it can be replaced without touching a
- * target.  Nodes live in the caller's arena; maps keep insertion order, so
- * output follows the order a target adds keys in.
+ * itself.  The bytes are libyaml's emitter's: a direct writer
+ * (yaml_direct.c) produces them for the usual printable-ASCII documents,
+ * ten times faster, and libyaml's emitter writes the rest; test_yaml_out
+ * holds the two to the same output.  Nodes live in the caller's arena; maps
+ * keep insertion order, so output follows the order a target adds keys in.
  *
  * Quoting is decided here, once: a string that a YAML 1.1 or 1.2 reader
  * would take for something else (no, on, ~, 0755, 1e3, 12:30, .inf, "")

@@ -83,7 +83,7 @@ static void first_port(const struct m_entity *svc, struct strbuf *sb)
 {
 	const struct m_value *ports = m_get(svc, "ports");
 	if (ports && ports->u.list.len)
-		strbuf_addf(sb, "%lld", (long long)ports->u.list.items[0]->u.i);
+		strbuf_addint(sb, ports->u.list.items[0]->u.i);
 }
 
 void compose_render(struct compose_text *ct, const struct m_value *v, bool in_yaml,
@@ -113,7 +113,7 @@ void compose_render(struct compose_text *ct, const struct m_value *v, bool in_ya
 		else
 			strbuf_addstr(sb, v->u.ref.ref->name->name);
 		break;
-	case V_INT: strbuf_addf(sb, "%lld", (long long)v->u.i); break;
+	case V_INT: strbuf_addint(sb, v->u.i); break;
 	case V_FLOAT: strbuf_addf(sb, "%g", v->u.f); break;
 	case V_BOOL: strbuf_addstr(sb, v->u.b ? "true" : "false"); break;
 	case V_ENUM: strbuf_addstr(sb, v->u.sym->name); break;
@@ -125,6 +125,10 @@ void compose_render(struct compose_text *ct, const struct m_value *v, bool in_ya
 
 const char *compose_string(struct compose_text *ct, const struct m_value *v, bool in_yaml)
 {
+	/* Most text is one string with nothing to escape: the model's own copy
+	 * (NUL-terminated, and it outlives the output) will do. */
+	if (v->kind == V_STRING && !(in_yaml && memchr(v->u.s.ptr, '$', v->u.s.len)))
+		return v->u.s.ptr;
 	struct strbuf sb;
 	strbuf_init(&sb);
 	compose_render(ct, v, in_yaml, &sb);

@@ -1,5 +1,5 @@
 /*
- * test_sha256.c - SHA-256: the FIPS 180-4 / NIST example vectors, and that
+ * test_sha256.c - SHA-256, portable and hardware: the FIPS 180-4 / NIST example vectors, and that
  * splitting the input at any boundary does not change the digest.
  */
 #include <setjmp.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sha256.h"
+#include "sha256_impl.h"
 
 static void check_hex(const char *msg, const char *want)
 {
@@ -147,16 +148,56 @@ static void final_reinitialises(void **state)
 	assert_memory_equal(a, b, 32);
 }
 
+/* The hardware and the portable block functions agree on every length. */
+static void hardware_matches_portable(void **state)
+{
+	(void)state;
+	if (!sha256_use_hardware(true))
+		skip();
+	enum { N = 4096 };
+	unsigned char *msg = malloc(N);
+	assert_non_null(msg);
+	for (size_t i = 0; i < N; i++)
+		msg[i] = (unsigned char)(i * 2654435761u >> 13);
+	for (size_t len = 0; len <= N; len += len < 300 ? 1 : 61) {
+		char hw[65], sw[65];
+		sha256_use_hardware(true);
+		sha256_hex(msg, len, hw);
+		sha256_use_hardware(false);
+		sha256_hex(msg, len, sw);
+		assert_string_equal(hw, sw);
+	}
+	free(msg);
+	sha256_use_hardware(true);
+}
+
+static int portable(void **state)
+{
+	(void)state;
+	sha256_use_hardware(false);
+	return 0;
+}
+
+static int fastest(void **state)
+{
+	(void)state;
+	sha256_use_hardware(true);
+	return 0;
+}
+
+#define BOTH(t) cmocka_unit_test_setup(t, fastest), cmocka_unit_test_setup(t, portable)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(empty_string),
-		cmocka_unit_test(abc),
-		cmocka_unit_test(two_block_448_bits),
-		cmocka_unit_test(two_block_896_bits),
-		cmocka_unit_test(one_million_a),
-		cmocka_unit_test(every_split_gives_the_same_digest),
-		cmocka_unit_test(final_reinitialises),
+		BOTH(empty_string),
+		BOTH(abc),
+		BOTH(two_block_448_bits),
+		BOTH(two_block_896_bits),
+		BOTH(one_million_a),
+		BOTH(every_split_gives_the_same_digest),
+		BOTH(final_reinitialises),
+		cmocka_unit_test(hardware_matches_portable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
