@@ -13,6 +13,7 @@
 #include "orchc.h"
 #include "output.h"
 #include "paths.h"
+#include "pods.h"
 #include "str.h"
 #include "target.h"
 #include "writer.h"
@@ -105,7 +106,9 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 	const struct target *built[NTARGETS];
 	const char *names[NTARGETS];
 	unsigned nbuilt = 0;
-	for (size_t i = 0; i < NTARGETS; i++) {
+	/* A misspelt --include or --exclude is one error, before any target. */
+	bool names_ok = pod_names_exist(&tc);
+	for (size_t i = 0; i < NTARGETS && names_ok; i++) {
 		if (!selected(targets[i], opts, prog))
 			continue;
 		built[nbuilt] = targets[i];

@@ -3,8 +3,8 @@
  *
  * Every target writes YAML through this interface and never calls libyaml
  * itself.  The bytes are libyaml's emitter's: a direct writer
- * (yaml_direct.c) produces them for the usual printable-ASCII documents,
- * ten times faster, and libyaml's emitter writes the rest; test_yaml_out
+ * (yaml_direct.c) produces them for the usual printable-ASCII documents
+ * without libyaml's per-event copies, and libyaml's emitter writes the rest; test_yaml_out
  * holds the two to the same output.  Nodes live in the caller's arena; maps
  * keep insertion order, so output follows the order a target adds keys in.
  *

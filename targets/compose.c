@@ -19,6 +19,7 @@
 #include "orchc.h"
 #include "output.h"
 #include "paths.h"
+#include "pods.h"
 #include "str.h"
 #include "target.h"
 #include "yaml_out.h"
@@ -52,7 +53,6 @@ struct compose {
 static const char *name_of(const struct m_entity *e) { return e->name->name; }
 
 /* A service's pod; outside any pod, the pod named after its stack. */
-static const char *pod_of(const struct m_entity *svc) { return name_of(svc->parent); }
 
 static const struct m_entity *target_block(const struct m_program *prog, const char *name)
 {
@@ -422,7 +422,7 @@ static struct ynode *top_network(struct compose *c, const struct m_entity *net)
 static struct ynode *top_secret(struct compose *c, const struct m_entity *sec)
 {
 	struct ynode *n = y_map(c->a);
-	if (compose_secret_source(sec) == FROM_FILE) {
+	if (secret_source(sec) == FROM_FILE) {
 		y_put(n, "file", literal(c, host_path(c, m_get(sec, "from")->u.list.items[0])));
 	} else {
 		y_put(n, "file", literal(c, arena_printf(c->a, "./secrets/%s", name_of(sec))));
@@ -464,80 +464,6 @@ static void finish_doc(struct compose *c, struct doc *d, const char *header)
 
 /* ---- pods, selection and the stack ------------------------------------------------ */
 
-static bool listed(const char **names, unsigned n, const char *name)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
-}
-
-
-static bool pod_selected(const struct target_ctx *t, const char *pod)
-{
-	return (!t->ninclude || listed(t->include, t->ninclude, pod)) &&
-	       !listed(t->exclude, t->nexclude, pod);
-}
-
-/* Every pod --include and --exclude name must exist in some stack. */
-static bool check_pod_names(struct target_ctx *t, const char **names, unsigned n, const char *opt)
-{
-	bool ok = true;
-	for (unsigned i = 0; i < n; i++) {
-		bool found = false;
-		const char *near = NULL;
-		size_t near_dist = 3;
-		for (uint32_t k = 0; k < t->prog->nentities && !found; k++) {
-			const struct m_entity *st = t->prog->entities[k];
-			if (st->kind != KIND_STACK)
-				continue;
-			for (uint32_t j = 0; j < st->nchildren && !found; j++) {
-				const struct m_entity *e = st->children[j];
-				const struct m_entity *pod = e->kind == KIND_POD ? e
-							     : e->kind == KIND_SERVICE || e->kind == KIND_JOB ? st
-															       : NULL;
-				if (!pod)
-					continue;
-				found = strcmp(name_of(pod), names[i]) == 0;
-				size_t d = name_distance(str_from(names[i]), sym_str(pod->name));
-				if (d < near_dist) {
-					near_dist = d;
-					near = name_of(pod);
-				}
-			}
-		}
-		if (!found) {
-			struct diag *d = diag_report_nospan(&t->ctx->diags, E0905,
-							    "%s: no stack has a pod named '%s'", opt, names[i]);
-			if (near)
-				diag_help(&t->ctx->diags, d, "did you mean '%s'?", near);
-			ok = false;
-		}
-	}
-	return ok;
-}
-
-/* A selected service must not wait for one whose pod is left out. */
-static bool check_dependencies(struct compose *c, const struct m_entity *svc)
-{
-	const struct m_value *after = m_get(svc, "after");
-	bool ok = true;
-	for (uint32_t i = 0; i < after->u.list.len; i++) {
-		const struct m_value *dep = after->u.list.items[i];
-		if (dep->kind == V_TAGGED)
-			dep = dep->u.list.items[0];
-		const char *pod = pod_of(dep->u.ref.ref);
-		if (pod_selected(c->t, pod))
-			continue;
-		struct diag *d = diag_report(c->diags, E0904, dep->span,
-					     "pod '%s' is selected, but '%s' waits for '%s' of pod '%s', which is not",
-					     pod_of(svc), name_of(svc), name_of(dep->u.ref.ref), pod);
-		diag_help(c->diags, d, "add --include %s, or stop excluding it", pod);
-		ok = false;
-	}
-	return ok;
-}
-
 static struct doc *doc_for(struct compose *c, const char *pod)
 {
 	if (c->docs.len && (!c->per_pod || strcmp(c->docs.items[c->docs.len - 1].pod, pod) == 0))
@@ -569,7 +495,7 @@ static void report_unbuilt(struct compose *c, const struct m_entity *e)
 static void lower_service(struct compose *c, const struct m_entity *svc)
 {
 	const char *pod = pod_of(svc);
-	if (!pod_selected(c->t, pod) || !check_dependencies(c, svc))
+	if (!pod_selected(c->t, pod) || !pod_dependencies_selected(c->t, svc))
 		return;
 	struct doc *d = doc_for(c, pod);
 	y_put(d->services, name_of(svc), service(c, d, svc));
@@ -593,7 +519,7 @@ static void env_example(struct compose *c, const char *source)
 		if (v->secret) {
 			const struct m_value *from = m_get(v->secret, "from");
 			strbuf_addf(&sb, "# secret %s", name_of(v->secret));
-			if (compose_secret_source(v->secret) == FROM_GENERATE)
+			if (secret_source(v->secret) == FROM_GENERATE)
 				strbuf_addf(&sb, ": generate %lld random characters once per deployment",
 					    (long long)from->u.list.items[0]->u.i);
 			if (v->as_file)
@@ -662,9 +588,6 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack, cons
 
 static void emit(struct target_ctx *t)
 {
-	if (!check_pod_names(t, t->include, t->ninclude, "--include") ||
-	    !check_pod_names(t, t->exclude, t->nexclude, "--exclude"))
-		return;
 	const char *source = t->source;
 	for (uint32_t i = 0; i < t->prog->nentities; i++)
 		if (t->prog->entities[i]->kind == KIND_STACK)

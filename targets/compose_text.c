@@ -37,15 +37,9 @@ static struct host_var *note_var(struct compose_text *ct, const char *name,
 	return &ct->vars.items[ct->vars.len - 1];
 }
 
-enum secret_source compose_secret_source(const struct m_entity *secret)
-{
-	const char *f = m_get(secret, "from")->u.list.sym->name;
-	return strcmp(f, "env") == 0 ? FROM_ENV : strcmp(f, "file") == 0 ? FROM_FILE : FROM_GENERATE;
-}
-
 const char *compose_secret_var(struct compose_text *ct, const struct m_entity *secret)
 {
-	if (compose_secret_source(secret) == FROM_ENV)
+	if (secret_source(secret) == FROM_ENV)
 		return m_get(secret, "from")->u.list.items[0]->u.s.ptr;
 	/* STACK_SECRET, upper case, '-' as '_'. */
 	char *name = arena_printf(ct->arena, "%s_%s", ct->stack->name->name, secret->name->name);
@@ -57,7 +51,7 @@ const char *compose_secret_var(struct compose_text *ct, const struct m_entity *s
 static void secret_reference(struct compose_text *ct, const struct m_value *v,
 			     const struct m_entity *secret, bool in_yaml, struct strbuf *sb)
 {
-	if (!in_yaml || compose_secret_source(secret) == FROM_FILE) {
+	if (!in_yaml || secret_source(secret) == FROM_FILE) {
 		struct diag *d = diag_report(ct->diags, E0903, v->span,
 					     in_yaml ? "compose cannot pass the file secret '%s' through an environment variable or command"
 						     : "compose cannot write the secret '%s' into a generated file",
@@ -78,49 +72,25 @@ void compose_note_secret_file(struct compose_text *ct, const struct m_entity *se
 	note_var(ct, compose_secret_var(ct, secret), secret, NULL)->as_file = true;
 }
 
-/* The first port a service listens on: what ${svc.port} means. */
-static void first_port(const struct m_entity *svc, struct strbuf *sb)
+static void secret_in_yaml(void *ctx, const struct m_value *v, const struct m_entity *secret,
+			   struct strbuf *sb)
 {
-	const struct m_value *ports = m_get(svc, "ports");
-	if (ports && ports->u.list.len)
-		strbuf_addint(sb, ports->u.list.items[0]->u.i);
+	secret_reference(ctx, v, secret, true, sb);
+}
+
+static void secret_in_file(void *ctx, const struct m_value *v, const struct m_entity *secret,
+			   struct strbuf *sb)
+{
+	secret_reference(ctx, v, secret, false, sb);
 }
 
 void compose_render(struct compose_text *ct, const struct m_value *v, bool in_yaml,
 		    struct strbuf *sb)
 {
-	switch (v->kind) {
-	case V_STRING:
-		if (in_yaml)
-			compose_escape(sb, v->u.s.ptr, v->u.s.len);
-		else
-			strbuf_add(sb, v->u.s.ptr, v->u.s.len);
-		break;
-	case V_TEXT:
-		for (uint32_t i = 0; i < v->u.list.len; i++)
-			compose_render(ct, v->u.list.items[i], in_yaml, sb);
-		break;
-	case V_REF:
-		if (v->u.ref.ref->kind == KIND_SECRET)
-			secret_reference(ct, v, v->u.ref.ref, in_yaml, sb);
-		else
-			strbuf_addstr(sb, v->u.ref.ref->name->name);
-		break;
-	case V_ATTR:
-		/* On a compose network a service is reached by its name. */
-		if (strcmp(v->u.ref.attr->name, "port") == 0)
-			first_port(v->u.ref.ref, sb);
-		else
-			strbuf_addstr(sb, v->u.ref.ref->name->name);
-		break;
-	case V_INT: strbuf_addint(sb, v->u.i); break;
-	case V_FLOAT: strbuf_addf(sb, "%g", v->u.f); break;
-	case V_BOOL: strbuf_addstr(sb, v->u.b ? "true" : "false"); break;
-	case V_ENUM: strbuf_addstr(sb, v->u.sym->name); break;
-	case V_DURATION: compose_duration(sb, (long long)v->u.i); break;
-	case V_SIZE: compose_size(sb, (long long)v->u.i); break;
-	default: break;
-	}
+	struct text_style style = { in_yaml ? compose_escape : NULL,
+				    in_yaml ? secret_in_yaml : secret_in_file, ct,
+				    compose_duration, compose_size };
+	text_render(&style, v, sb);
 }
 
 const char *compose_string(struct compose_text *ct, const struct m_value *v, bool in_yaml)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "text.h"
 #include "vec.h"
 
 struct arena;
@@ -50,11 +51,6 @@ const char *compose_string(struct compose_text *ct, const struct m_value *v, boo
 
 /** Appends a literal string with `$` escaped. */
 void compose_escape(struct strbuf *sb, const char *p, size_t n);
-
-enum secret_source { FROM_ENV, FROM_FILE, FROM_GENERATE };
-
-/** Where `secret` comes from: env("VAR"), file("path") or generate(n). */
-enum secret_source compose_secret_source(const struct m_entity *secret);
 
 /** The host variable that carries `secret`: its env("VAR"), or STACK_SECRET. */
 const char *compose_secret_var(struct compose_text *ct, const struct m_entity *secret);
