@@ -62,7 +62,7 @@ LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
            compiler/check_catalog.c compiler/check_fleet.c compiler/sema.c
 LIB_SRC += compiler/sha256.c compiler/sha256_x86.c compiler/yaml_out.c compiler/yaml_direct.c compiler/yaml_libyaml.c compiler/paths.c compiler/output.c \
            compiler/writer.c compiler/manifest.c compiler/build.c
-LIB_SRC += targets/text.c targets/pods.c targets/compose_text.c targets/compose.c
+LIB_SRC += targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o
 LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
@@ -144,15 +144,25 @@ run: $(ORCHC)
 	@find build/out -type f | sort
 
 # The real consumers the tests validate output with (Debian packages).
-TEST_DEB_PKGS = docker-compose python3-yaml python3-jsonschema python3-ruamel.yaml
+TEST_DEB_PKGS = docker-compose python3-yaml python3-jsonschema python3-ruamel.yaml \
+                python3-kubernetes
 test-deps:
 	@if ! command -v docker-compose > /dev/null 2>&1 || \
-	   ! /usr/bin/python3 -c 'import yaml, jsonschema, ruamel.yaml' 2>/dev/null; then \
+	   ! /usr/bin/python3 -c 'import yaml, jsonschema, ruamel.yaml, kubernetes' 2>/dev/null; then \
 	  echo "orchc: installing test tools: $(TEST_DEB_PKGS)"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $(TEST_DEB_PKGS) >/dev/null; \
 	fi
+	@# Node and npm from Debian only where no node is installed (another
+	@# distribution's nodejs bundles npm and conflicts with Debian's).
+	@if ! command -v npm > /dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@# The Kubernetes schema validators, pinned in tests/k8s/package-lock.json.
+	@[ -d tests/k8s/node_modules/kubernetes-models ] || \
+	  (cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
 
 test check: $(ORCHC) $(UNIT_BIN) $(REPLAY) test-deps
 	@ORCHC=$(ORCHC) BUILD=$(BUILD) sh tests/run.sh

@@ -18,7 +18,7 @@
 #include "target.h"
 #include "writer.h"
 
-static const struct target *const targets[] = { &target_compose };
+static const struct target *const targets[] = { &target_compose, &target_kubernetes };
 enum { NTARGETS = sizeof targets / sizeof *targets };
 
 const struct target *build_find_target(const char *name)

@@ -14,9 +14,18 @@ static bool is_profile(const struct decl *d)
 	return d->node->kind == AST_PROFILE;
 }
 
+static bool has_child(const struct m_entity *e, const struct sym *name)
+{
+	for (uint32_t i = 0; i < e->nchildren; i++)
+		if (e->children[i]->name == name)
+			return true;
+	return false;
+}
+
 /* The block called `name` below `e`, depth first.  Names are unique per
  * kind, not across kinds (a repo and a service may share one), so the
- * block whose record has the path's next segment as a field wins. */
+ * block that has the path's next segment, as a field or as a block of its
+ * own (`stack.orchestrator.grpc.host`: the service's expose), wins. */
 static struct m_entity *find_below(struct sema *s, struct m_entity *e, const struct sym *name,
 				   const struct sym *next)
 {
@@ -27,7 +36,7 @@ static struct m_entity *find_below(struct sema *s, struct m_entity *e, const str
 		if (!hit)
 			continue;
 		const struct type *rec = schema_record(s, hit->kind, hit->name, hit->parent);
-		if (next && rec && type_field(rec, next))
+		if (next && ((rec && type_field(rec, next)) || has_child(hit, next)))
 			return hit;
 		if (!first)
 			first = hit;

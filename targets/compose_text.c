@@ -89,7 +89,7 @@ void compose_render(struct compose_text *ct, const struct m_value *v, bool in_ya
 {
 	struct text_style style = { in_yaml ? compose_escape : NULL,
 				    in_yaml ? secret_in_yaml : secret_in_file, ct,
-				    compose_duration, compose_size };
+				    text_duration, compose_size };
 	text_render(&style, v, sb);
 }
 
@@ -124,25 +124,6 @@ void compose_note_vars(struct compose_text *ct, const char *text)
 		}
 		note_var(ct, arena_strndup(ct->arena, p, n), NULL, fallback);
 	}
-}
-
-void compose_duration(struct strbuf *sb, long long ms)
-{
-	if (ms == 0) {
-		strbuf_addstr(sb, "0s");
-		return;
-	}
-	if (ms % 1000) {
-		strbuf_addf(sb, "%lldms", ms);
-		return;
-	}
-	long long s = ms / 1000;
-	if (s >= 3600)
-		strbuf_addf(sb, "%lldh", s / 3600);
-	if (s % 3600 >= 60)
-		strbuf_addf(sb, "%lldm", s % 3600 / 60);
-	if (s % 60)
-		strbuf_addf(sb, "%llds", s % 60);
 }
 
 void compose_size(struct strbuf *sb, long long bytes)

@@ -61,9 +61,6 @@ void compose_note_secret_file(struct compose_text *ct, const struct m_entity *se
 /** Records the `${NAME:-default}` variables of a compose text such as repo_base. */
 void compose_note_vars(struct compose_text *ct, const char *text);
 
-/** A duration as compose writes it: 1m30s, 500ms. */
-void compose_duration(struct strbuf *sb, long long ms);
-
 /** A size in bytes as compose writes it: 4g, 512m, 1000b. */
 void compose_size(struct strbuf *sb, long long bytes);
 

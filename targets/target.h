@@ -35,5 +35,6 @@ struct target {
 };
 
 extern const struct target target_compose;
+extern const struct target target_kubernetes;
 
 #endif

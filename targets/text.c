@@ -57,3 +57,22 @@ void text_render(const struct text_style *style, const struct m_value *v, struct
 	default: break;
 	}
 }
+
+void text_duration(struct strbuf *sb, long long ms)
+{
+	if (ms == 0) {
+		strbuf_addstr(sb, "0s");
+		return;
+	}
+	if (ms % 1000) {
+		strbuf_addf(sb, "%lldms", ms);
+		return;
+	}
+	long long s = ms / 1000;
+	if (s >= 3600)
+		strbuf_addf(sb, "%lldh", s / 3600);
+	if (s % 3600 >= 60)
+		strbuf_addf(sb, "%lldm", s % 3600 / 60);
+	if (s % 60)
+		strbuf_addf(sb, "%llds", s % 60);
+}

@@ -35,6 +35,9 @@ void text_render(const struct text_style *style, const struct m_value *v, struct
 /** The first port a service listens on: what ${svc.port} means. */
 void text_first_port(const struct m_entity *svc, struct strbuf *sb);
 
+/** A duration as compose and Go write it: 1m30s, 500ms. */
+void text_duration(struct strbuf *sb, long long ms);
+
 enum secret_source { FROM_ENV, FROM_FILE, FROM_GENERATE };
 
 /** Where `secret` comes from: env("VAR"), file("path") or generate(n). */
