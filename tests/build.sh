@@ -190,3 +190,48 @@ grep -q '^API_KEY=$' "$TMP/keys/compose/keys/.env.example" &&
 	grep -q 'write the value to secrets/api-key' "$TMP/keys/compose/keys/.env.example" &&
 	grep -q 'file: "./secrets/api-key"' "$TMP/keys/compose/keys/docker-compose-keys.yml" && ok ||
 	bad "an env secret mounted as a file is listed in .env.example and read from secrets/"
+
+# ---- Kubernetes: what the examples do not show --------------------------------
+cat > "$TMP/kube.orch" << 'ORCH'
+stack kube {
+  secret token { from = env("KUBE_TOKEN") }
+  volume media { host_path = "/srv/media", size = 20Gi }
+  service web {
+    image = "registry.example.org/kube/web:2.0"
+    ports = [8080]
+    publish = [30080 -> 8080, 80 -> 8080]
+    command = ["serve", "--token=${secret.token}", "--home=$(HOME)", "--price=$$5"]
+    user = "1000:1000"
+    volume media = "/srv/media"
+    healthcheck { test = ["CMD-SHELL", "wget -q -O- localhost:8080/health"], interval = 1500ms }
+    expose site { host = "kube.example.org", port = 8080, tls = true }
+  }
+  job report {
+    image = "registry.example.org/kube/report:1.1"
+    schedule = "0 3 * * *"
+    restart = on-failure
+    after = [web healthy]
+  }
+}
+target kubernetes { namespace = "kube", service_type = NodePort, tls_secret = "kube-tls" }
+ORCH
+"$ORCHC" build -o "$TMP/kube" "$TMP/kube.orch" 2> "$TMP/err"
+K=$TMP/kube/k8s/kube
+[ -f "$K/cronjob-report.yaml" ] && [ -f "$K/service-web-public.yaml" ] && [ ! -e "$TMP/kube/compose" ] &&
+	ok || { bad "Kubernetes build of kube.orch"; cat "$TMP/err"; }
+need_k8s_tools && check_k8s "$K/" kube.orch
+# A secret in a command is a variable from the Secret; $( and $$ survive expansion.
+grep -q -- '- "--token=$(ORCHC_SECRET_TOKEN)"' "$K/deployment-web.yaml" &&
+	grep -q -- '- "--home=$$(HOME)"' "$K/deployment-web.yaml" &&
+	grep -q -- '- "--price=$$$5"' "$K/deployment-web.yaml" &&
+	grep -q 'key: token' "$K/deployment-web.yaml" && ok || bad "secrets and \$( in Kubernetes commands"
+# A NodePort keeps a host port in the node port range, and only there.
+[ "$(grep -c 'nodePort: 30080' "$K/service-web-public.yaml")" -eq 1 ] &&
+	[ "$(grep -c 'nodePort' "$K/service-web-public.yaml")" -eq 1 ] && ok || bad "node ports"
+grep -q 'secretName: kube-tls' "$K/ingress-web-site.yaml" && grep -q 'schedule: "0 3 \* \* \*"' "$K/cronjob-report.yaml" &&
+	grep -q 'path: /srv/media' "$K/deployment-web.yaml" && grep -q 'runAsGroup: 1000' "$K/deployment-web.yaml" &&
+	grep -q 'periodSeconds: 2' "$K/deployment-web.yaml" && grep -q 'until nc -z web 8080' "$K/cronjob-report.yaml" &&
+	ok || bad "ingress TLS, CronJob, hostPath, ids, probe period, waiting for a service"
+# No secret value reaches the output: secret.env.example lists the key only.
+grep -q '^token=$' "$K/secret.env.example" && grep -qx 'secret.env' "$K/.gitignore" && ok ||
+	bad "secret.env.example and .gitignore"
