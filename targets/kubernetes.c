@@ -1049,11 +1049,14 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack)
 	for (uint32_t i = 0; i < stack->nchildren; i++)
 		stack->children[i]->scratch = UNSEEN;
 
-	struct ynode *nso = object(&k, "v1", "Namespace"), *meta = y_map(k.a);
-	y_put(meta, "name", y_str(k.a, k.ns));
-	y_put(meta, "labels", labels(&k, k.ns, NULL));
-	y_put(nso, "metadata", meta);
-	put_object(&k, "namespace", k.ns, nso);
+	/* The cluster's own `default` namespace is used, never redefined. */
+	if (strcmp(k.ns, "default") != 0) {
+		struct ynode *nso = object(&k, "v1", "Namespace"), *meta = y_map(k.a);
+		y_put(meta, "name", y_str(k.a, k.ns));
+		y_put(meta, "labels", labels(&k, k.ns, NULL));
+		y_put(nso, "metadata", meta);
+		put_object(&k, "namespace", k.ns, nso);
+	}
 
 	for (uint32_t i = 0; i < stack->nchildren; i++) {
 		const struct m_entity *e = stack->children[i];
