@@ -138,6 +138,35 @@ static void check_published(struct sema *s, entity_vec *all)
 	vec_free(&seen);
 }
 
+static const struct m_value *hc_entry(const struct m_value *hc, const char *key)
+{
+	const struct m_value *v = m_map_get(hc, key);
+	return v && v->kind != V_UNSET && v->kind != V_NONE ? v : NULL;
+}
+
+/* A health check says how to check, in one way per protocol. */
+static void check_health(struct sema *s, const struct m_entity *svc)
+{
+	const struct m_value *hc = field(svc, "healthcheck");
+	if (!hc || hc->kind != V_MAP)
+		return;
+	const struct m_value *test = hc_entry(hc, "test"), *http = hc_entry(hc, "http");
+	const struct m_value *tcp = hc_entry(hc, "tcp"), *ports = field(svc, "ports");
+	struct diag_list *dl = &s->ctx->diags;
+	if (!test && !http && !tcp)
+		diag_help(dl, diag_report(dl, E0413, hc->span, "the health check of '%s' has no test, http or tcp",
+					  svc->name->name),
+			  "say how to check: test = [\"CMD\", \"pg_isready\"], http = \"/health\" or tcp = 5432");
+	else if (http && tcp)
+		diag_help(dl, diag_report(dl, E0413, tcp->span, "the health check of '%s' has both http and tcp",
+					  svc->name->name),
+			  "keep one: an http check also proves the port accepts connections");
+	else if (http && (!ports || !ports->u.list.len))
+		diag_help(dl, diag_report(dl, E0413, http->span,
+					  "'%s' checks health over http but lists no port to check", svc->name->name),
+			  "the check uses the first of `ports`: add the port the service serves");
+}
+
 /* Every expose routes to a port the service serves. */
 static void check_exposed(struct sema *s, const struct m_entity *svc)
 {
@@ -219,8 +248,10 @@ void check_stacks(struct sema *s)
 				visit(&d, all.items[i]);
 		vec_free(&d.stack);
 		check_published(s, &all);
-		for (size_t i = 0; i < all.len; i++)
+		for (size_t i = 0; i < all.len; i++) {
 			check_exposed(s, all.items[i]);
+			check_health(s, all.items[i]);
+		}
 		vec_free(&all);
 		check_entity_port_refs(s, stack);
 	}

@@ -122,4 +122,13 @@ static inline const struct m_value *m_get(const struct m_entity *e, const char *
 	return NULL;
 }
 
+/** The value of `key` in a V_MAP (NULL if the map has no such key). */
+static inline const struct m_value *m_map_get(const struct m_value *map, const char *key)
+{
+	for (uint32_t i = 0; i < map->u.map.len; i++)
+		if (strcmp(map->u.map.entries[i].key->name, key) == 0)
+			return map->u.map.entries[i].value;
+	return NULL;
+}
+
 #endif

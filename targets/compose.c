@@ -267,17 +267,32 @@ static void mounts(struct compose *c, struct doc *d, const struct m_entity *svc,
 
 /* ---- services and jobs ------------------------------------------------------- */
 
-static void healthcheck(struct compose *c, struct ynode *node, const struct m_value *hc)
+/* Compose checks health by running a command: http and tcp are probes of
+ * the Kubernetes target. */
+static void healthcheck(struct compose *c, const struct m_entity *svc, struct ynode *node,
+			const struct m_value *hc)
 {
 	struct ynode *h = y_map(c->a);
 	for (uint32_t i = 0; i < hc->u.map.len; i++) {
 		const struct m_entry *e = &hc->u.map.entries[i];
+		if (!set(e->value))
+			continue;
+		if (strcmp(e->key->name, "http") == 0 || strcmp(e->key->name, "tcp") == 0)
+			continue;
 		if (e->value->kind == V_LIST)
 			y_put(h, e->key->name, text_list(c, e->value));
 		else if (e->value->kind == V_INT)
 			y_put(h, e->key->name, y_int(c->a, e->value->u.i));
 		else
 			y_put(h, e->key->name, text_node(c, e->value));
+	}
+	if (!set(m_map_get(hc, "test"))) {
+		struct diag *d = diag_report(c->diags, E0903, hc->span,
+					     "compose checks health by running a command: '%s' has no test",
+					     name_of(svc));
+		diag_help(c->diags, d, "add the command too, such as test = [\"CMD\", \"wget\", \"-q\", "
+				       "\"--spider\", \"http://localhost:8080/health\"]");
+		c->text.failed = true;
 	}
 	y_put(node, "healthcheck", h);
 }
@@ -373,7 +388,7 @@ static struct ynode *service(struct compose *c, struct doc *d, const struct m_en
 	}
 	mounts(c, d, svc, n);
 	if (set(v = m_get(svc, "healthcheck")))
-		healthcheck(c, n, v);
+		healthcheck(c, svc, n, v);
 	depends_on(c, n, m_get(svc, "after"));
 	if ((v = m_get(svc, "networks")) && v->u.list.len) {
 		struct ynode *nets = y_seq(c->a);

@@ -283,25 +283,16 @@ static struct ynode *resources(struct k8s *k, const struct m_value *res)
 	return r;
 }
 
-static const struct m_value *entry(const struct m_value *map, const char *key)
-{
-	for (uint32_t i = 0; i < map->u.map.len; i++)
-		if (strcmp(map->u.map.entries[i].key->name, key) == 0)
-			return map->u.map.entries[i].value;
-	return NULL;
-}
-
 static int64_t seconds_up(const struct m_value *v)
 {
 	int64_t s = (v->u.i + 999) / 1000;
 	return s < 1 ? 1 : s;
 }
 
-/* The compose-style test ["CMD", ...] / ["CMD-SHELL", "..."] as an exec
- * probe; readiness and liveness alike.  ["NONE"] disables the check. */
-static struct ynode *probe(struct k8s *k, const struct m_value *hc)
+/* An exec probe of the compose-style test: ["CMD", ...] runs as given,
+ * ["CMD-SHELL", "..."] through sh -c; NULL for ["NONE"]. */
+static struct ynode *exec_probe(struct k8s *k, const struct m_value *test)
 {
-	const struct m_value *test = entry(hc, "test");
 	const char *kind = test->u.list.items[0]->u.s.ptr;
 	if (strcmp(kind, "NONE") == 0)
 		return NULL;
@@ -322,15 +313,35 @@ static struct ynode *probe(struct k8s *k, const struct m_value *hc)
 		for (uint32_t i = strcmp(kind, "CMD") == 0; i < test->u.list.len; i++)
 			y_push(cmd, y_str(k->a, test->u.list.items[i]->u.s.ptr));
 	}
-	struct ynode *exec = y_map(k->a), *p = y_map(k->a);
+	struct ynode *exec = y_map(k->a);
 	y_put(exec, "command", cmd);
-	y_put(p, "exec", exec);
-	int64_t delay = entry(hc, "start_period")->u.i / 1000;
+	return exec;
+}
+
+/* The health check as a probe, readiness and liveness alike: an HTTP GET
+ * on the first port, a TCP connection, or the test command. */
+static struct ynode *probe(struct k8s *k, const struct m_entity *svc, const struct m_value *hc)
+{
+	const struct m_value *http = m_map_get(hc, "http"), *tcp = m_map_get(hc, "tcp");
+	struct ynode *p = y_map(k->a), *how = y_map(k->a);
+	if (set(http)) {
+		y_put(how, "path", y_str(k->a, http->u.s.ptr));
+		y_put(how, "port", y_int(k->a, m_get(svc, "ports")->u.list.items[0]->u.i));
+		y_put(p, "httpGet", how);
+	} else if (set(tcp)) {
+		y_put(how, "port", y_int(k->a, tcp->u.i));
+		y_put(p, "tcpSocket", how);
+	} else if ((how = exec_probe(k, m_map_get(hc, "test")))) {
+		y_put(p, "exec", how);
+	} else {
+		return NULL;
+	}
+	int64_t delay = m_map_get(hc, "start_period")->u.i / 1000;
 	if (delay)
 		y_put(p, "initialDelaySeconds", y_int(k->a, delay));
-	y_put(p, "periodSeconds", y_int(k->a, seconds_up(entry(hc, "interval"))));
-	y_put(p, "timeoutSeconds", y_int(k->a, seconds_up(entry(hc, "timeout"))));
-	y_put(p, "failureThreshold", y_int(k->a, entry(hc, "retries")->u.i));
+	y_put(p, "periodSeconds", y_int(k->a, seconds_up(m_map_get(hc, "interval"))));
+	y_put(p, "timeoutSeconds", y_int(k->a, seconds_up(m_map_get(hc, "timeout"))));
+	y_put(p, "failureThreshold", y_int(k->a, m_map_get(hc, "retries")->u.i));
 	return p;
 }
 
@@ -706,9 +717,9 @@ static struct ynode *container(struct k8s *k, struct pod *p, const struct m_enti
 	if (set(v = m_get(svc, "resources")))
 		y_put(c, "resources", resources(k, v));
 	struct ynode *pr;
-	if ((v = m_get(svc, "healthcheck")) && set(v) && (pr = probe(k, v))) {
+	if ((v = m_get(svc, "healthcheck")) && set(v) && (pr = probe(k, svc, v))) {
 		y_put(c, "readinessProbe", pr);
-		y_put(c, "livenessProbe", probe(k, v));
+		y_put(c, "livenessProbe", probe(k, svc, v));
 	}
 	security(k, c, svc);
 	pod_mounts(k, p, svc);

@@ -206,6 +206,16 @@ stack kube {
     healthcheck { test = ["CMD-SHELL", "wget -q -O- localhost:8080/health"], interval = 1500ms }
     expose site { host = "kube.example.org", port = 8080, tls = true }
   }
+  service cache {
+    image = "redis:7"
+    ports = [6379]
+    healthcheck { tcp = 6379 }
+  }
+  service search {
+    image = "registry.example.org/kube/search:0.9"
+    ports = [9200]
+    healthcheck { http = "/_cluster/health", retries = 10 }
+  }
   job report {
     image = "registry.example.org/kube/report:1.1"
     schedule = "0 3 * * *"
@@ -233,5 +243,7 @@ grep -q 'secretName: kube-tls' "$K/ingress-web-site.yaml" && grep -q 'schedule: 
 	grep -q 'periodSeconds: 2' "$K/deployment-web.yaml" && grep -q 'until nc -z web 8080' "$K/cronjob-report.yaml" &&
 	ok || bad "ingress TLS, CronJob, hostPath, ids, probe period, waiting for a service"
 # No secret value reaches the output: secret.env.example lists the key only.
+grep -q 'tcpSocket' "$K/deployment-cache.yaml" && grep -A2 'httpGet' "$K/deployment-search.yaml" | grep -q 'port: 9200' &&
+	ok || bad "http and tcp health checks as probes"
 grep -q '^token=$' "$K/secret.env.example" && grep -qx 'secret.env' "$K/.gitignore" && ok ||
 	bad "secret.env.example and .gitignore"

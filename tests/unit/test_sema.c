@@ -76,8 +76,8 @@ static void references_resolve_to_entities(void **state)
 	assert_int_equal(m_get(api, "replicas")->u.i, 1);
 	assert_string_equal(m_get(api, "restart")->u.sym->name, "unless-stopped");
 	const struct m_value *hc = m_get(db, "healthcheck");
-	assert_int_equal(hc->u.map.entries[1].value->kind, V_DURATION);
-	assert_int_equal(hc->u.map.entries[1].value->u.i, 30000);
+	assert_int_equal(m_map_get(hc, "interval")->kind, V_DURATION);
+	assert_int_equal(m_map_get(hc, "interval")->u.i, 30000);
 }
 
 static void templates_bind_and_amend(void **state)
