@@ -41,11 +41,7 @@ const char *compose_secret_var(struct compose_text *ct, const struct m_entity *s
 {
 	if (secret_source(secret) == FROM_ENV)
 		return m_get(secret, "from")->u.list.items[0]->u.s.ptr;
-	/* STACK_SECRET, upper case, '-' as '_'. */
-	char *name = arena_printf(ct->arena, "%s_%s", ct->stack->name->name, secret->name->name);
-	for (char *p = name; *p; p++)
-		*p = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
-	return name;
+	return text_var_name(ct->arena, ct->stack->name->name, secret->name->name);
 }
 
 static void secret_reference(struct compose_text *ct, const struct m_value *v,
@@ -84,27 +80,25 @@ static void secret_in_file(void *ctx, const struct m_value *v, const struct m_en
 	secret_reference(ctx, v, secret, false, sb);
 }
 
-void compose_render(struct compose_text *ct, const struct m_value *v, bool in_yaml,
-		    struct strbuf *sb)
+static struct text_style style_of(struct compose_text *ct, bool in_yaml)
 {
 	struct text_style style = { in_yaml ? compose_escape : NULL,
 				    in_yaml ? secret_in_yaml : secret_in_file, ct,
 				    text_duration, compose_size };
+	return style;
+}
+
+void compose_render(struct compose_text *ct, const struct m_value *v, bool in_yaml,
+		    struct strbuf *sb)
+{
+	struct text_style style = style_of(ct, in_yaml);
 	text_render(&style, v, sb);
 }
 
 const char *compose_string(struct compose_text *ct, const struct m_value *v, bool in_yaml)
 {
-	/* Most text is one string with nothing to escape: the model's own copy
-	 * (NUL-terminated, and it outlives the output) will do. */
-	if (v->kind == V_STRING && !(in_yaml && memchr(v->u.s.ptr, '$', v->u.s.len)))
-		return v->u.s.ptr;
-	struct strbuf sb;
-	strbuf_init(&sb);
-	compose_render(ct, v, in_yaml, &sb);
-	char *s = arena_strndup(ct->arena, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return s;
+	struct text_style style = style_of(ct, in_yaml);
+	return text_string(ct->arena, &style, v);
 }
 
 void compose_note_vars(struct compose_text *ct, const char *text)
@@ -128,13 +122,6 @@ void compose_note_vars(struct compose_text *ct, const char *text)
 
 void compose_size(struct strbuf *sb, long long bytes)
 {
-	static const char units[] = "gmk";
-	for (int i = 0; i < 3; i++) {
-		long long unit = 1LL << (10 * (3 - i));
-		if (bytes >= unit && bytes % unit == 0) {
-			strbuf_addf(sb, "%lld%c", bytes / unit, units[i]);
-			return;
-		}
-	}
-	strbuf_addf(sb, "%lldb", bytes);
+	static const char *const units[] = { "g", "m", "k" };
+	text_size(sb, bytes, units, 3, "b");
 }

@@ -78,14 +78,7 @@ static void k8s_escape(struct strbuf *sb, const char *p, size_t n)
 static void k8s_size(struct strbuf *sb, long long bytes)
 {
 	static const char *const units[] = { "Ti", "Gi", "Mi", "Ki" };
-	for (int i = 0; i < 4; i++) {
-		long long unit = 1LL << (10 * (4 - i));
-		if (bytes >= unit && bytes % unit == 0) {
-			strbuf_addf(sb, "%lld%s", bytes / unit, units[i]);
-			return;
-		}
-	}
-	strbuf_addf(sb, "%lld", bytes);
+	text_size(sb, bytes, units, 4, "");
 }
 
 static void note_secret(struct k8s *k, const struct m_entity *secret)
@@ -100,10 +93,7 @@ static void note_secret(struct k8s *k, const struct m_entity *secret)
 /* ORCHC_SECRET_DB_PASSWORD: the variable carrying a secret into text. */
 static const char *carrier(struct k8s *k, const struct m_entity *secret)
 {
-	char *name = arena_printf(k->a, "ORCHC_SECRET_%s", name_of(secret));
-	for (char *p = name; *p; p++)
-		*p = *p == '-' ? '_' : (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-	return name;
+	return text_var_name(k->a, "ORCHC_SECRET", name_of(secret));
 }
 
 static void secret_in_container(void *ctx, const struct m_value *v, const struct m_entity *secret,
@@ -137,29 +127,15 @@ static void secret_in_file(void *ctx, const struct m_value *v, const struct m_en
  * `$(VAR)` of a variable the container gets from the Secret. */
 static const char *container_text(struct container_env *env, const struct m_value *v)
 {
-	if (v->kind == V_STRING && !memchr(v->u.s.ptr, '$', v->u.s.len))
-		return v->u.s.ptr;
 	struct text_style style = { k8s_escape, secret_in_container, env, text_duration, k8s_size };
-	struct strbuf sb;
-	strbuf_init(&sb);
-	text_render(&style, v, &sb);
-	char *s = arena_strndup(env->k->a, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return s;
+	return text_string(env->k->a, &style, v);
 }
 
 /* Text of a ConfigMap value: verbatim (Kubernetes expands nothing there). */
 static const char *file_text(struct k8s *k, const struct m_value *v)
 {
-	if (v->kind == V_STRING)
-		return v->u.s.ptr;
 	struct text_style style = { NULL, secret_in_file, k, text_duration, k8s_size };
-	struct strbuf sb;
-	strbuf_init(&sb);
-	text_render(&style, v, &sb);
-	char *s = arena_strndup(k->a, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return s;
+	return text_string(k->a, &style, v);
 }
 
 /* ---- objects ------------------------------------------------------------------- */

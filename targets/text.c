@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "arena.h"
 #include "model.h"
 #include "str.h"
 
@@ -75,4 +76,37 @@ void text_duration(struct strbuf *sb, long long ms)
 		strbuf_addf(sb, "%lldm", s % 3600 / 60);
 	if (s % 60)
 		strbuf_addf(sb, "%llds", s % 60);
+}
+
+const char *text_string(struct arena *a, const struct text_style *style, const struct m_value *v)
+{
+	if (v->kind == V_STRING && !(style->escape && memchr(v->u.s.ptr, '$', v->u.s.len)))
+		return v->u.s.ptr;
+	struct strbuf sb;
+	strbuf_init(&sb);
+	text_render(style, v, &sb);
+	char *s = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return s;
+}
+
+void text_size(struct strbuf *sb, long long bytes, const char *const *units, int n,
+	       const char *bytes_suffix)
+{
+	for (int i = 0; i < n; i++) {
+		long long unit = 1LL << (10 * (n - i));
+		if (bytes >= unit && bytes % unit == 0) {
+			strbuf_addf(sb, "%lld%s", bytes / unit, units[i]);
+			return;
+		}
+	}
+	strbuf_addf(sb, "%lld%s", bytes, bytes_suffix);
+}
+
+const char *text_var_name(struct arena *a, const char *prefix, const char *name)
+{
+	char *var = arena_printf(a, "%s_%s", prefix, name);
+	for (char *p = var; *p; p++)
+		*p = *p == '-' ? '_' : *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+	return var;
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+struct arena;
 struct m_entity;
 struct m_value;
 struct strbuf;
@@ -31,6 +32,23 @@ struct text_style {
 
 /** Appends `v` to `sb` as `style` writes it. */
 void text_render(const struct text_style *style, const struct m_value *v, struct strbuf *sb);
+
+/**
+ * text_render into a string of the arena.  A string with nothing to escape
+ * (escapes only ever touch `$`) is the model's own NUL-terminated copy.
+ */
+const char *text_string(struct arena *a, const struct text_style *style, const struct m_value *v);
+
+/**
+ * A size in the largest of `units` that divides it exactly: `units[0]` is
+ * 1024^n bytes, each next one 1024 times smaller, down to 1024; otherwise
+ * bytes followed by `bytes_suffix`.  ("4g", "512Mi", "1000b".)
+ */
+void text_size(struct strbuf *sb, long long bytes, const char *const *units, int n,
+	       const char *bytes_suffix);
+
+/** An environment variable name: PREFIX_NAME upper-cased, '-' as '_'. */
+const char *text_var_name(struct arena *a, const char *prefix, const char *name);
 
 /** The first port a service listens on: what ${svc.port} means. */
 void text_first_port(const struct m_entity *svc, struct strbuf *sb);
