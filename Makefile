@@ -62,7 +62,7 @@ LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
            compiler/check_catalog.c compiler/check_fleet.c compiler/sema.c
 LIB_SRC += compiler/sha256.c compiler/sha256_x86.c compiler/yaml_out.c compiler/yaml_direct.c compiler/yaml_libyaml.c compiler/paths.c compiler/output.c \
            compiler/writer.c compiler/manifest.c compiler/build.c
-LIB_SRC += targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c
+LIB_SRC += targets/target.c targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o
 LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc

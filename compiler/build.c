@@ -35,6 +35,17 @@ void build_target_names(struct strbuf *out)
 		strbuf_addf(out, "%s%s", i ? ", " : "", targets[i]->name);
 }
 
+/* The program's `target NAME { }` block, or NULL. */
+static const struct m_entity *target_block(const struct m_program *prog, const char *name)
+{
+	for (uint32_t i = 0; i < prog->nentities; i++) {
+		const struct m_entity *e = prog->entities[i];
+		if (e->kind == KIND_TARGET && (!name || strcmp(e->name->name, name) == 0))
+			return e;
+	}
+	return NULL;
+}
+
 /* Without --target: the targets the program configures with a `target`
  * block, or every target when it configures none. */
 static bool selected(const struct target *t, const struct build_opts *o,
@@ -46,16 +57,7 @@ static bool selected(const struct target *t, const struct build_opts *o,
 				return true;
 		return false;
 	}
-	bool any_block = false;
-	for (uint32_t i = 0; i < prog->nentities; i++) {
-		const struct m_entity *e = prog->entities[i];
-		if (e->kind != KIND_TARGET)
-			continue;
-		any_block = true;
-		if (strcmp(e->name->name, t->name) == 0)
-			return true;
-	}
-	return !any_block;
+	return target_block(prog, t->name) || !target_block(prog, NULL);
 }
 
 /* A generated file of an earlier build that belongs to a target not built
@@ -102,7 +104,7 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 	output_init(&set, &ctx->arena);
 	const char *slash = strrchr(root_path, '/');
 	struct target_ctx tc = { ctx, prog, &set, path_absolute(&ctx->arena, opts->out_dir),
-				 slash ? slash + 1 : root_path, opts->include, opts->ninclude, opts->exclude, opts->nexclude };
+				 slash ? slash + 1 : root_path, opts->include, opts->ninclude, opts->exclude, opts->nexclude, NULL };
 	const struct target *built[NTARGETS];
 	const char *names[NTARGETS];
 	unsigned nbuilt = 0;
@@ -113,6 +115,7 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 			continue;
 		built[nbuilt] = targets[i];
 		names[nbuilt++] = targets[i]->name;
+		tc.settings = target_block(prog, targets[i]->name);
 		targets[i]->emit(&tc);
 	}
 	bool ok = !orchc_failed(ctx);

@@ -52,18 +52,6 @@ struct compose {
 
 static const char *name_of(const struct m_entity *e) { return e->name->name; }
 
-/* A service's pod; outside any pod, the pod named after its stack. */
-
-static const struct m_entity *target_block(const struct m_program *prog, const char *name)
-{
-	for (uint32_t i = 0; i < prog->nentities; i++) {
-		const struct m_entity *e = prog->entities[i];
-		if (e->kind == KIND_TARGET && strcmp(name_of(e), name) == 0)
-			return e;
-	}
-	return NULL;
-}
-
 static bool set(const struct m_value *v) { return v && v->kind != V_UNSET && v->kind != V_NONE; }
 
 static struct ynode *text_node(struct compose *c, const struct m_value *v)
@@ -552,10 +540,9 @@ static void env_example(struct compose *c, const char *source)
 
 static void lower_stack(struct target_ctx *t, const struct m_entity *stack, const char *source)
 {
-	const struct m_entity *settings = target_block(t->prog, "compose");
-	const struct m_value *layout = settings ? m_get(settings, "layout") : NULL;
-	const struct m_value *project = settings ? m_get(settings, "project") : NULL;
-	const struct m_value *base = settings ? m_get(settings, "repo_base") : NULL;
+	const struct m_value *layout = target_setting(t, "layout");
+	const struct m_value *project = target_setting(t, "project");
+	const struct m_value *base = target_setting(t, "repo_base");
 	struct compose c = { .t = t, .a = &t->ctx->arena, .diags = &t->ctx->diags, .stack = stack };
 	c.text.arena = c.a;
 	c.text.diags = c.diags;

@@ -12,7 +12,9 @@
 
 #include <stdbool.h>
 
+struct m_entity;
 struct m_program;
+struct m_value;
 struct orchc_ctx;
 struct output_set;
 
@@ -26,7 +28,11 @@ struct target_ctx {
 	unsigned ninclude;
 	const char **exclude;     /* pods not to build */
 	unsigned nexclude;
+	const struct m_entity *settings; /* the target's `target NAME { }` block, or NULL */
 };
+
+/** A field of the target's settings block (NULL when the program has none). */
+const struct m_value *target_setting(const struct target_ctx *t, const char *field);
 
 struct target {
 	const char *name;  /* --target NAME */

@@ -44,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct target_ctx tc = { .ctx = &sema_ctx, .prog = prog, .out = &set,
 						 .out_dir = "/fuzz/out", .source = "fuzz.orch" };
 			target_compose.emit(&tc);
+			target_kubernetes.emit(&tc);
 			output_release(&set);
 		}
 		diag_sort(&sema_ctx.diags);
