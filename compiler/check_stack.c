@@ -141,7 +141,7 @@ static void check_published(struct sema *s, entity_vec *all)
 static const struct m_value *hc_entry(const struct m_value *hc, const char *key)
 {
 	const struct m_value *v = m_map_get(hc, key);
-	return v && v->kind != V_UNSET && v->kind != V_NONE ? v : NULL;
+	return m_is_set(v) ? v : NULL;
 }
 
 /* A health check says how to check, in one way per protocol. */

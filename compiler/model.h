@@ -122,6 +122,12 @@ static inline const struct m_value *m_get(const struct m_entity *e, const char *
 	return NULL;
 }
 
+/** True when `v` holds a value: present, and neither unset nor `none`. */
+static inline bool m_is_set(const struct m_value *v)
+{
+	return v && v->kind != V_UNSET && v->kind != V_NONE;
+}
+
 /** The value of `key` in a V_MAP (NULL if the map has no such key). */
 static inline const struct m_value *m_map_get(const struct m_value *map, const char *key)
 {

@@ -52,7 +52,6 @@ struct compose {
 
 static const char *name_of(const struct m_entity *e) { return e->name->name; }
 
-static bool set(const struct m_value *v) { return v && v->kind != V_UNSET && v->kind != V_NONE; }
 
 static struct ynode *text_node(struct compose *c, const struct m_value *v)
 {
@@ -132,15 +131,15 @@ static void image(struct compose *c, struct ynode *svc, const struct m_value *v)
 	const struct m_entity *img = v->u.ref.ref;
 	y_put(svc, "image", text_node(c, m_get(img, "tag")));
 	const struct m_value *repo = m_get(img, "repo"), *context = m_get(img, "context");
-	if (!set(repo) && !set(context))
+	if (!m_is_set(repo) && !m_is_set(context))
 		return; /* pulled, not built */
 	struct ynode *build = y_map(c->a);
 	const char *ctx_dir;
-	if (set(repo)) {
+	if (m_is_set(repo)) {
 		/* laconic: $CERC_REPO_BASE_DIR/<repo>; repo_base is compose text. */
 		ctx_dir = arena_printf(c->a, "%s/%s", c->repo_base, repo_dir(c, repo->u.ref.ref));
 		compose_note_vars(&c->text, c->repo_base);
-		if (set(context))
+		if (m_is_set(context))
 			ctx_dir = arena_printf(c->a, "%s/%s", ctx_dir, context->u.s.ptr);
 	} else {
 		ctx_dir = host_path(c, context);
@@ -182,7 +181,7 @@ static const char *stack_config(struct compose *c, const struct m_entity *cfg)
 	m->scratch = 1;
 	unsigned mode = (unsigned)m_get(cfg, "mode")->u.i;
 	const struct m_value *content = m_get(cfg, "content"), *files = m_get(cfg, "files");
-	if (set(content))
+	if (m_is_set(content))
 		write_config_text(c, config_file(c, name_of(cfg)), content, mode);
 	for (uint32_t i = 0; i < files->u.map.len; i++) {
 		const char *fname = files->u.map.entries[i].key->name;
@@ -210,17 +209,17 @@ static void mounts(struct compose *c, struct doc *d, const struct m_entity *svc,
 		bool read_only = true;
 		if (m->kind == KIND_VOLUME) {
 			read_only = m_get(m, "read_only")->u.b;
-			if (!set(shared)) {
+			if (!m_is_set(shared)) {
 				source = arena_printf(c->a, "%s-%s", name_of(svc), name_of(m));
 				vec_push(&d->own_volumes, source);
-			} else if (set(m_get(shared->u.ref.ref, "host_path"))) {
+			} else if (m_is_set(m_get(shared->u.ref.ref, "host_path"))) {
 				source = host_path(c, m_get(shared->u.ref.ref, "host_path"));
 			} else {
 				source = name_of(shared->u.ref.ref);
 				use_shared(d, shared->u.ref.ref);
 			}
 		} else if (m->kind == KIND_CONFIG) {
-			if (set(shared)) {
+			if (m_is_set(shared)) {
 				source = stack_config(c, shared->u.ref.ref);
 			} else {
 				const char *name = arena_printf(c->a, "%s-%s", name_of(svc), name_of(m));
@@ -263,7 +262,7 @@ static void healthcheck(struct compose *c, const struct m_entity *svc, struct yn
 	struct ynode *h = y_map(c->a);
 	for (uint32_t i = 0; i < hc->u.map.len; i++) {
 		const struct m_entry *e = &hc->u.map.entries[i];
-		if (!set(e->value))
+		if (!m_is_set(e->value))
 			continue;
 		if (strcmp(e->key->name, "http") == 0 || strcmp(e->key->name, "tcp") == 0)
 			continue;
@@ -274,7 +273,7 @@ static void healthcheck(struct compose *c, const struct m_entity *svc, struct yn
 		else
 			y_put(h, e->key->name, text_node(c, e->value));
 	}
-	if (!set(m_map_get(hc, "test"))) {
+	if (!m_is_set(m_map_get(hc, "test"))) {
 		struct diag *d = diag_report(c->diags, E0903, hc->span,
 					     "compose checks health by running a command: '%s' has no test",
 					     name_of(svc));
@@ -314,11 +313,11 @@ static void deploy(struct compose *c, struct ynode *node, const struct m_entity 
 	if (replicas)
 		y_put(dep, "replicas", y_int(c->a, replicas->u.i));
 	const struct m_value *res = m_get(svc, "resources");
-	if (set(res)) {
+	if (m_is_set(res)) {
 		struct ynode *limits = y_map(c->a);
 		for (uint32_t i = 0; i < res->u.map.len; i++) {
 			const struct m_entry *e = &res->u.map.entries[i];
-			if (!set(e->value))
+			if (!m_is_set(e->value))
 				continue;
 			if (e->value->kind == V_FLOAT)
 				y_put(limits, "cpus", y_str(c->a, arena_printf(c->a, "%g", e->value->u.f)));
@@ -338,12 +337,12 @@ static struct ynode *service(struct compose *c, struct doc *d, const struct m_en
 	struct ynode *n = y_map(c->a);
 	image(c, n, m_get(svc, "image"));
 	const struct m_value *v;
-	if (set(v = m_get(svc, "entrypoint")))
+	if (m_is_set(v = m_get(svc, "entrypoint")))
 		y_put(n, "entrypoint", text_list(c, v));
-	if (set(v = m_get(svc, "command")))
+	if (m_is_set(v = m_get(svc, "command")))
 		y_put(n, "command", text_list(c, v));
 	y_put(n, "restart", y_str(c->a, m_get(svc, "restart")->u.sym->name));
-	if ((v = m_get(svc, "schedule")) && set(v)) {
+	if ((v = m_get(svc, "schedule")) && m_is_set(v)) {
 		struct diag *dg = diag_report(c->diags, E0903, v->span,
 					      "compose cannot run job '%s' on a schedule",
 					      name_of(svc));
@@ -375,7 +374,7 @@ static struct ynode *service(struct compose *c, struct doc *d, const struct m_en
 		y_put(n, "env_file", files);
 	}
 	mounts(c, d, svc, n);
-	if (set(v = m_get(svc, "healthcheck")))
+	if (m_is_set(v = m_get(svc, "healthcheck")))
 		healthcheck(c, svc, n, v);
 	depends_on(c, n, m_get(svc, "after"));
 	if ((v = m_get(svc, "networks")) && v->u.list.len) {
@@ -388,9 +387,9 @@ static struct ynode *service(struct compose *c, struct doc *d, const struct m_en
 	}
 	if ((v = m_get(svc, "labels")) && v->u.map.len)
 		y_put(n, "labels", text_map(c, v));
-	if (set(v = m_get(svc, "user")))
+	if (m_is_set(v = m_get(svc, "user")))
 		y_put(n, "user", text_node(c, v));
-	if (set(v = m_get(svc, "working_dir")))
+	if (m_is_set(v = m_get(svc, "working_dir")))
 		y_put(n, "working_dir", text_node(c, v));
 	if ((v = m_get(svc, "privileged")) && v->u.b)
 		y_put(n, "privileged", y_bool(c->a, true));
@@ -406,11 +405,11 @@ static struct ynode *top_network(struct compose *c, const struct m_entity *net)
 {
 	struct ynode *n = y_map(c->a);
 	const struct m_value *v;
-	if (set(v = m_get(net, "driver")))
+	if (m_is_set(v = m_get(net, "driver")))
 		y_put(n, "driver", literal(c, v->u.s.ptr));
 	if (m_get(net, "internal")->u.b)
 		y_put(n, "internal", y_bool(c->a, true));
-	if (set(v = m_get(net, "subnet"))) {
+	if (m_is_set(v = m_get(net, "subnet"))) {
 		struct ynode *cfg = y_map(c->a), *list = y_seq(c->a), *ipam = y_map(c->a);
 		y_put(cfg, "subnet", literal(c, v->u.s.ptr));
 		y_push(list, cfg);
@@ -489,18 +488,16 @@ static void report_unbuilt(struct compose *c, const struct m_entity *e)
 			    "compose has no ingress: expose '%s' of '%s' is built for kubernetes only",
 			    name_of(e), name_of(e->parent));
 	const struct m_value *size;
-	if (e->kind == KIND_VOLUME && e->parent->kind == KIND_STACK && set(size = m_get(e, "size")))
+	if (e->kind == KIND_VOLUME && e->parent->kind == KIND_STACK && m_is_set(size = m_get(e, "size")))
 		diag_report(c->diags, W0901, size->span,
 			    "compose volumes have no size: the size of volume '%s' is built for kubernetes only",
 			    name_of(e));
 }
 
-static void lower_service(struct compose *c, const struct m_entity *svc)
+static void lower_service(void *ctx, const struct m_entity *svc)
 {
-	const char *pod = pod_of(svc);
-	if (!pod_selected(c->t, pod) || !pod_dependencies_selected(c->t, svc))
-		return;
-	struct doc *d = doc_for(c, pod);
+	struct compose *c = ctx;
+	struct doc *d = doc_for(c, pod_of(svc));
 	y_put(d->services, name_of(svc), service(c, d, svc));
 	for (uint32_t i = 0; i < svc->nchildren; i++)
 		report_unbuilt(c, svc->children[i]);
@@ -550,22 +547,15 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack, cons
 	c.dir = arena_printf(c.a, "compose/%s", name_of(stack));
 	c.dir_abs = arena_printf(c.a, "%s/%s", t->out_dir, c.dir);
 	c.per_pod = !layout || strcmp(layout->u.sym->name, "per-pod") == 0;
-	c.project = set(project) ? project->u.s.ptr : name_of(stack);
-	c.repo_base = set(base) ? base->u.s.ptr : "${REPO_BASE_DIR:-../repos}";
+	c.project = m_is_set(project) ? project->u.s.ptr : name_of(stack);
+	c.repo_base = m_is_set(base) ? base->u.s.ptr : "${REPO_BASE_DIR:-../repos}";
 	c.next_mark = 2; /* 0: unused, 1: a config already written */
 	for (uint32_t i = 0; i < stack->nchildren; i++) {
 		struct m_entity *e = stack->children[i];
 		e->scratch = 0;
 		report_unbuilt(&c, e);
 	}
-	for (uint32_t i = 0; i < stack->nchildren; i++) {
-		const struct m_entity *e = stack->children[i];
-		if (e->kind == KIND_POD)
-			for (uint32_t k = 0; k < e->nchildren; k++)
-				lower_service(&c, e->children[k]);
-		else if (e->kind == KIND_SERVICE || e->kind == KIND_JOB)
-			lower_service(&c, e);
-	}
+	pods_each_selected(t, stack, lower_service, &c);
 	struct strbuf header;
 	strbuf_init(&header);
 	strbuf_addf(&header, "# Generated by orchc %s from %s (stack %s); do not edit.\n# Run: docker compose -p %s",

@@ -18,7 +18,6 @@
 #include "model.h"
 #include "orchc.h"
 #include "output.h"
-#include "paths.h"
 #include "pods.h"
 #include "str.h"
 #include "target.h"
@@ -41,7 +40,8 @@ struct k8s {
 	const struct m_value *ingress_class, *tls_secret;
 	const char *public_type;  /* the Service type of published ports */
 	const char *secret_name;  /* <stack>-secrets */
-	const char *waiter;       /* <stack>-job-waiter, once a pod waits for a job */
+	const char *waiter;       /* <stack>-job-waiter: the account of pods that wait for jobs */
+	bool waiter_used;         /* some pod does: write the account and its Role */
 	VEC(const char *) files;  /* kustomization resources, in creation order */
 	VEC(const struct m_entity *) secrets; /* used secrets, first use first */
 	bool failed;
@@ -56,7 +56,6 @@ struct container_env {
 
 static const char *name_of(const struct m_entity *e) { return e->name->name; }
 
-static bool set(const struct m_value *v) { return v && v->kind != V_UNSET && v->kind != V_NONE; }
 
 /* Marks (scratch) of the walk over one stack. */
 enum { UNSEEN, SEEN_ONCE, SEEN_TWICE };
@@ -218,7 +217,7 @@ static struct ynode *image_of(struct k8s *k, const struct m_value *v)
 		return y_str(k->a, file_text(k, v));
 	const struct m_entity *img = v->u.ref.ref;
 	const char *tag = m_get(img, "tag")->u.s.ptr;
-	if (!k->registry || (!set(m_get(img, "repo")) && !set(m_get(img, "context"))))
+	if (!k->registry || (!m_is_set(m_get(img, "repo")) && !m_is_set(m_get(img, "context"))))
 		return y_str(k->a, tag);
 	const char *slash = strrchr(tag, '/');
 	return y_str(k->a, arena_printf(k->a, "%s/%s", k->registry, slash ? slash + 1 : tag));
@@ -229,7 +228,7 @@ static struct ynode *quantities(struct k8s *k, const struct m_value *res)
 	struct ynode *q = y_map(k->a);
 	for (uint32_t i = 0; i < res->u.map.len; i++) {
 		const struct m_entry *e = &res->u.map.entries[i];
-		if (!set(e->value))
+		if (!m_is_set(e->value))
 			continue;
 		struct strbuf sb;
 		strbuf_init(&sb);
@@ -300,11 +299,11 @@ static struct ynode *probe(struct k8s *k, const struct m_entity *svc, const stru
 {
 	const struct m_value *http = m_map_get(hc, "http"), *tcp = m_map_get(hc, "tcp");
 	struct ynode *p = y_map(k->a), *how = y_map(k->a);
-	if (set(http)) {
+	if (m_is_set(http)) {
 		y_put(how, "path", y_str(k->a, http->u.s.ptr));
 		y_put(how, "port", y_int(k->a, m_get(svc, "ports")->u.list.items[0]->u.i));
 		y_put(p, "httpGet", how);
-	} else if (set(tcp)) {
+	} else if (m_is_set(tcp)) {
 		y_put(how, "port", y_int(k->a, tcp->u.i));
 		y_put(p, "tcpSocket", how);
 	} else if ((how = exec_probe(k, m_map_get(hc, "test")))) {
@@ -336,7 +335,7 @@ static struct ynode *claim_spec(struct k8s *k, const char *mode, const struct m_
 	y_put(spec, "accessModes", modes);
 	struct strbuf sb;
 	strbuf_init(&sb);
-	if (set(size))
+	if (m_is_set(size))
 		k8s_size(&sb, (long long)size->u.i);
 	else
 		strbuf_addstr(&sb, "1Gi");
@@ -390,7 +389,7 @@ static void config_map(struct k8s *k, const struct m_entity *cfg, const char *cm
 		return;
 	m->scratch = SEEN_ONCE;
 	struct ynode *data = y_map(k->a);
-	if (set(content))
+	if (m_is_set(content))
 		y_put(data, name_of(cfg), y_str(k->a, file_text(k, content)));
 	for (uint32_t i = 0; files && i < files->u.map.len; i++) {
 		const struct m_entry *f = &files->u.map.entries[i];
@@ -413,14 +412,14 @@ static void config_mount(struct k8s *k, struct pod *p, const struct m_entity *sv
 			 const struct m_entity *m)
 {
 	const struct m_value *shared = m_get(m, "shared");
-	const struct m_entity *cfg = set(shared) ? shared->u.ref.ref : m;
-	const char *cm = set(shared) ? name_of(cfg) : arena_printf(k->a, "%s-%s", name_of(svc), name_of(m));
+	const struct m_entity *cfg = m_is_set(shared) ? shared->u.ref.ref : m;
+	const char *cm = m_is_set(shared) ? name_of(cfg) : arena_printf(k->a, "%s-%s", name_of(svc), name_of(m));
 	const struct m_value *content = m_get(cfg, "content");
-	const struct m_value *files = set(shared) ? m_get(cfg, "files") : NULL;
+	const struct m_value *files = m_is_set(shared) ? m_get(cfg, "files") : NULL;
 	config_map(k, cfg, cm, content, files);
 	struct ynode *spec = y_map(k->a);
 	y_put(spec, "name", y_str(k->a, cm));
-	if (!set(content)) {
+	if (!m_is_set(content)) {
 		struct ynode *items = y_seq(k->a);
 		for (uint32_t i = 0; i < files->u.map.len; i++) {
 			struct ynode *item = y_map(k->a);
@@ -430,11 +429,11 @@ static void config_mount(struct k8s *k, struct pod *p, const struct m_entity *sv
 		}
 		y_put(spec, "items", items);
 	}
-	if (set(shared))
+	if (m_is_set(shared))
 		y_put(spec, "defaultMode", y_int(k->a, m_get(cfg, "mode")->u.i));
 	const char *vol = arena_printf(k->a, "config-%s", name_of(m));
 	pod_volume(k, p, vol, "configMap", spec);
-	mount(k, p, vol, m_get(m, "path"), set(content) ? name_of(cfg) : NULL, true);
+	mount(k, p, vol, m_get(m, "path"), m_is_set(content) ? name_of(cfg) : NULL, true);
 }
 
 static void secret_mount(struct k8s *k, struct pod *p, const struct m_entity *m)
@@ -458,7 +457,7 @@ static void volume_mount(struct k8s *k, struct pod *p, const struct m_entity *sv
 {
 	const struct m_value *shared = m_get(m, "shared"), *path = m_get(m, "path");
 	bool read_only = m_get(m, "read_only")->u.b;
-	if (!set(shared)) {
+	if (!m_is_set(shared)) {
 		/* The service's own: one claim per replica (StatefulSet). */
 		struct ynode *claim = y_map(k->a), *meta = y_map(k->a);
 		y_put(meta, "name", y_str(k->a, name_of(m)));
@@ -471,7 +470,7 @@ static void volume_mount(struct k8s *k, struct pod *p, const struct m_entity *sv
 	const struct m_entity *vol = shared->u.ref.ref;
 	const struct m_value *host = m_get(vol, "host_path");
 	struct ynode *spec = y_map(k->a);
-	if (set(host)) {
+	if (m_is_set(host)) {
 		if (host->u.s.ptr[0] != '/') {
 			struct diag *d = diag_report(k->diags, E0903, host->span,
 						     "kubernetes cannot mount the relative host path '%s' into '%s'",
@@ -509,7 +508,8 @@ static void pod_mounts(struct k8s *k, struct pod *p, const struct m_entity *svc)
 /* An init container that returns once `dep` can be relied on: a TCP
  * connection to its Service (accepted once a pod is ready), or, for a job
  * that must complete, `kubectl wait` on the Job. */
-static struct ynode *wait_for(struct k8s *k, const struct m_entity *svc, const struct m_value *dep)
+static struct ynode *wait_for(struct k8s *k, const struct m_entity *svc, const struct m_value *dep,
+			      bool *reads_jobs)
 {
 	const char *cond = dep->kind == V_TAGGED ? dep->u.list.sym->name : "started";
 	const struct m_entity *target = (dep->kind == V_TAGGED ? dep->u.list.items[0] : dep)->u.ref.ref;
@@ -519,7 +519,7 @@ static struct ynode *wait_for(struct k8s *k, const struct m_entity *svc, const s
 	if (target->kind == KIND_JOB) {
 		if (strcmp(cond, "completed") != 0)
 			return NULL; /* every pod of the stack starts at once */
-		k->waiter = arena_printf(k->a, "%s-job-waiter", name_of(k->stack));
+		*reads_jobs = true;
 		y_put(c, "image", y_str(k->a, WAIT_JOB_IMAGE));
 		script = arena_printf(k->a, "until kubectl wait --for=condition=complete job/%s --timeout=60s; "
 				      "do echo waiting for job %s; sleep 2; done", name_of(target), name_of(target));
@@ -613,7 +613,7 @@ static void security(struct k8s *k, struct ynode *c, const struct m_entity *svc)
 {
 	struct ynode *sc = y_map(k->a);
 	const struct m_value *user = m_get(svc, "user");
-	if (set(user)) {
+	if (m_is_set(user)) {
 		const char *u = user->u.s.ptr, *colon = strchr(u, ':');
 		size_t ulen = colon ? (size_t)(colon - u) : strlen(u);
 		bool numeric = ulen && strspn(u, "0123456789") == ulen &&
@@ -673,11 +673,11 @@ static struct ynode *container(struct k8s *k, struct pod *p, const struct m_enti
 	const struct m_value *v;
 	y_put(c, "name", y_str(k->a, name_of(svc)));
 	y_put(c, "image", image_of(k, m_get(svc, "image")));
-	if (set(v = m_get(svc, "entrypoint")))
+	if (m_is_set(v = m_get(svc, "entrypoint")))
 		y_put(c, "command", text_list(&env, v));
-	if (set(v = m_get(svc, "command")))
+	if (m_is_set(v = m_get(svc, "command")))
 		y_put(c, "args", text_list(&env, v));
-	if (set(v = m_get(svc, "working_dir")))
+	if (m_is_set(v = m_get(svc, "working_dir")))
 		y_put(c, "workingDir", y_str(k->a, v->u.s.ptr));
 	if ((v = m_get(svc, "ports")) && v->u.list.len) {
 		struct ynode *ports = y_seq(k->a);
@@ -690,10 +690,10 @@ static struct ynode *container(struct k8s *k, struct pod *p, const struct m_enti
 	}
 	environment(k, &env, c, svc, component);
 	vec_free(&env.carried);
-	if (set(v = m_get(svc, "resources")))
+	if (m_is_set(v = m_get(svc, "resources")))
 		y_put(c, "resources", resources(k, v));
 	struct ynode *pr;
-	if ((v = m_get(svc, "healthcheck")) && set(v) && (pr = probe(k, svc, v))) {
+	if ((v = m_get(svc, "healthcheck")) && m_is_set(v) && (pr = probe(k, svc, v))) {
 		y_put(c, "readinessProbe", pr);
 		y_put(c, "livenessProbe", probe(k, svc, v));
 	}
@@ -721,17 +721,16 @@ static struct ynode *template(struct k8s *k, struct pod *p, const struct m_entit
 	}
 	y_put(tpl, "metadata", meta);
 	struct ynode *c = container(k, p, svc, component);
-	const char *waiter_before = k->waiter;
-	k->waiter = NULL;
 	struct ynode *inits = y_seq(k->a), *init;
 	const struct m_value *after = m_get(svc, "after");
+	bool reads_jobs = false;
 	for (uint32_t i = 0; i < after->u.list.len; i++)
-		if ((init = wait_for(k, svc, after->u.list.items[i])))
+		if ((init = wait_for(k, svc, after->u.list.items[i], &reads_jobs)))
 			y_push(inits, init);
-	if (k->waiter)
+	if (reads_jobs) {
 		y_put(spec, "serviceAccountName", y_str(k->a, k->waiter));
-	else
-		k->waiter = waiter_before;
+		k->waiter_used = true;
+	}
 	if (restart)
 		y_put(spec, "restartPolicy", y_str(k->a, restart));
 	if (y_len(inits))
@@ -798,13 +797,13 @@ static void ingresses(struct k8s *k, const struct m_entity *svc, const char *com
 		const char *host = m_get(e, "host")->u.s.ptr;
 		struct ynode *o = object(k, "networking.k8s.io/v1", "Ingress"), *spec = y_map(k->a);
 		y_put(o, "metadata", metadata(k, name, name_of(svc), component));
-		if (set(k->ingress_class))
+		if (m_is_set(k->ingress_class))
 			y_put(spec, "ingressClassName", y_str(k->a, k->ingress_class->u.s.ptr));
 		if (m_get(e, "tls")->u.b) {
 			struct ynode *tls = y_seq(k->a), *t = y_map(k->a), *hosts = y_seq(k->a);
 			y_push(hosts, y_str(k->a, host));
 			y_put(t, "hosts", hosts);
-			y_put(t, "secretName", y_str(k->a, set(k->tls_secret) ? k->tls_secret->u.s.ptr
+			y_put(t, "secretName", y_str(k->a, m_is_set(k->tls_secret) ? k->tls_secret->u.s.ptr
 									       : arena_printf(k->a, "%s-tls", name)));
 			y_push(tls, t);
 			y_put(spec, "tls", tls);
@@ -830,11 +829,10 @@ static void ingresses(struct k8s *k, const struct m_entity *svc, const char *com
 	}
 }
 
-static void lower_service(struct k8s *k, const struct m_entity *svc)
+static void lower_service(void *ctx, const struct m_entity *svc)
 {
+	struct k8s *k = ctx;
 	const char *component = pod_of(svc);
-	if (!pod_selected(k->t, component) || !pod_dependencies_selected(k->t, svc))
-		return;
 	report_unbuilt(k, svc);
 	struct pod p = { y_seq(k->a), y_seq(k->a), y_seq(k->a) };
 	const char *name = name_of(svc);
@@ -845,7 +843,7 @@ static void lower_service(struct k8s *k, const struct m_entity *svc)
 		y_put(job, "template", template(k, &p, svc, component, retry ? "OnFailure" : "Never"));
 		const struct m_value *schedule = m_get(svc, "schedule");
 		struct ynode *o;
-		if (set(schedule)) {
+		if (m_is_set(schedule)) {
 			o = object(k, "batch/v1", "CronJob");
 			struct ynode *spec = y_map(k->a), *jt = y_map(k->a);
 			y_put(spec, "schedule", y_str(k->a, schedule->u.s.ptr));
@@ -859,7 +857,7 @@ static void lower_service(struct k8s *k, const struct m_entity *svc)
 			y_put(o, "metadata", metadata(k, name, name, component));
 			y_put(o, "spec", job);
 		}
-		put_object(k, set(schedule) ? "cronjob" : "job", name, o);
+		put_object(k, m_is_set(schedule) ? "cronjob" : "job", name, o);
 		return;
 	}
 	struct ynode *tpl = template(k, &p, svc, component, NULL);
@@ -1009,12 +1007,13 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack)
 	const struct m_value *type = target_setting(t, "service_type");
 	struct k8s k = { .t = t, .a = &t->ctx->arena, .diags = &t->ctx->diags, .stack = stack };
 	k.dir = arena_printf(k.a, "k8s/%s", name_of(stack));
-	k.ns = set(ns) ? ns->u.s.ptr : "default";
-	k.registry = set(reg) ? reg->u.s.ptr : NULL;
+	k.ns = m_is_set(ns) ? ns->u.s.ptr : "default";
+	k.registry = m_is_set(reg) ? reg->u.s.ptr : NULL;
 	k.ingress_class = target_setting(t, "ingress_class");
 	k.tls_secret = target_setting(t, "tls_secret");
-	k.public_type = set(type) ? type->u.sym->name : "NodePort";
+	k.public_type = m_is_set(type) ? type->u.sym->name : "NodePort";
 	k.secret_name = arena_printf(k.a, "%s-secrets", name_of(stack));
+	k.waiter = arena_printf(k.a, "%s-job-waiter", name_of(stack));
 	k.header = arena_printf(k.a, "# Generated by orchc %s from %s (stack %s); do not edit.\n",
 				ORCHC_VERSION, t->source, name_of(stack));
 	for (uint32_t i = 0; i < stack->nchildren; i++)
@@ -1029,16 +1028,9 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack)
 		put_object(&k, "namespace", k.ns, nso);
 	}
 
-	for (uint32_t i = 0; i < stack->nchildren; i++) {
-		const struct m_entity *e = stack->children[i];
-		if (e->kind == KIND_POD)
-			for (uint32_t j = 0; j < e->nchildren; j++)
-				lower_service(&k, e->children[j]);
-		else if (e->kind == KIND_SERVICE || e->kind == KIND_JOB)
-			lower_service(&k, e);
-	}
+	pods_each_selected(t, stack, lower_service, &k);
 	claims(&k);
-	if (k.waiter)
+	if (k.waiter_used)
 		job_waiter(&k);
 	if (!k.failed)
 		kustomization(&k);

@@ -91,3 +91,23 @@ bool pod_names_exist(struct target_ctx *t)
 	bool inc = names_exist(t, t->include, t->ninclude, "--include");
 	return names_exist(t, t->exclude, t->nexclude, "--exclude") && inc;
 }
+
+static void each_selected(struct target_ctx *t, const struct m_entity *e,
+			  void (*fn)(void *ctx, const struct m_entity *svc), void *ctx)
+{
+	if (pod_selected(t, pod_of(e)) && pod_dependencies_selected(t, e))
+		fn(ctx, e);
+}
+
+void pods_each_selected(struct target_ctx *t, const struct m_entity *stack,
+			void (*fn)(void *ctx, const struct m_entity *svc), void *ctx)
+{
+	for (uint32_t i = 0; i < stack->nchildren; i++) {
+		const struct m_entity *e = stack->children[i];
+		if (e->kind == KIND_POD)
+			for (uint32_t j = 0; j < e->nchildren; j++)
+				each_selected(t, e->children[j], fn, ctx);
+		else if (e->kind == KIND_SERVICE || e->kind == KIND_JOB)
+			each_selected(t, e, fn, ctx);
+	}
+}

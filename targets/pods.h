@@ -23,4 +23,12 @@ bool pod_names_exist(struct target_ctx *t);
 /** A selected service waits for no service of a pod left out (else E0904). */
 bool pod_dependencies_selected(struct target_ctx *t, const struct m_entity *svc);
 
+/**
+ * Calls `fn` for each service and job of `stack` (pods included, in
+ * declaration order) that the options select and whose dependencies they
+ * select too.
+ */
+void pods_each_selected(struct target_ctx *t, const struct m_entity *stack,
+			void (*fn)(void *ctx, const struct m_entity *svc), void *ctx);
+
 #endif
