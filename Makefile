@@ -60,9 +60,11 @@ LIB_SRC += compiler/cron.c compiler/model_json.c
 LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
            compiler/lower.c compiler/profile.c compiler/check_stack.c \
            compiler/check_catalog.c compiler/check_fleet.c compiler/sema.c
-LIB_SRC += compiler/sha256.c compiler/sha256_x86.c compiler/yaml_out.c compiler/yaml_direct.c compiler/yaml_libyaml.c compiler/paths.c compiler/output.c \
+LIB_SRC += compiler/sha256.c compiler/uuid5.c compiler/sha256_x86.c compiler/yaml_out.c compiler/yaml_direct.c compiler/yaml_libyaml.c compiler/paths.c compiler/output.c \
            compiler/writer.c compiler/manifest.c compiler/build.c
-LIB_SRC += targets/target.c targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c
+LIB_SRC += targets/target.c targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c \
+          targets/catalog_rows.c targets/catalog_lock.c targets/catalog_diff.c targets/py_text.c \
+          targets/migration_files.c targets/registry_py.c targets/migrations.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o
 LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
@@ -145,10 +147,12 @@ run: $(ORCHC)
 
 # The real consumers the tests validate output with (Debian packages).
 TEST_DEB_PKGS = docker-compose python3-yaml python3-jsonschema python3-ruamel.yaml \
-                python3-kubernetes
+                python3-kubernetes sqlite3 postgresql alembic python3-alembic \
+                python3-sqlalchemy python3-psycopg2
 test-deps:
-	@if ! command -v docker-compose > /dev/null 2>&1 || \
-	   ! /usr/bin/python3 -c 'import yaml, jsonschema, ruamel.yaml, kubernetes' 2>/dev/null; then \
+	@if ! command -v docker-compose > /dev/null 2>&1 || ! command -v sqlite3 > /dev/null 2>&1 || \
+	   ! command -v psql > /dev/null 2>&1 || [ ! -x /usr/bin/alembic ] || \
+	   ! /usr/bin/python3 -c 'import yaml, jsonschema, ruamel.yaml, kubernetes, sqlalchemy, psycopg2' 2>/dev/null; then \
 	  echo "orchc: installing test tools: $(TEST_DEB_PKGS)"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  $$sudo apt-get update -qq && \

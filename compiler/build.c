@@ -18,7 +18,7 @@
 #include "target.h"
 #include "writer.h"
 
-static const struct target *const targets[] = { &target_compose, &target_kubernetes };
+static const struct target *const targets[] = { &target_compose, &target_kubernetes, &target_migrations };
 enum { NTARGETS = sizeof targets / sizeof *targets };
 
 const struct target *build_find_target(const char *name)
@@ -79,18 +79,10 @@ static void carry_unbuilt(struct output_set *set, const char *dir, const struct 
 			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, p);
-		FILE *f = fopen(path.buf, "rb");
 		struct stat st;
-		if (!f)
-			continue;
-		if (fstat(fileno(f), &st) != 0)
-			st.st_mode = 0644;
-		char buf[65536];
-		size_t n;
 		strbuf_reset(&data);
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-			strbuf_add(&data, buf, n);
-		fclose(f);
+		if (stat(path.buf, &st) != 0 || strbuf_read_file(&data, path.buf) != 0)
+			continue;
 		output_add_buf(set, p, &data, (unsigned)st.st_mode & 07777);
 	}
 	strbuf_release(&path);

@@ -4,6 +4,7 @@
  */
 #include "str.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,4 +254,22 @@ size_t name_distance(struct str typed, struct str candidate)
 	if (d > 2 && shorter >= 4 && memcmp(typed.ptr, candidate.ptr, shorter) == 0)
 		d = 2;
 	return d;
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return errno;
+	for (;;) {
+		strbuf_grow(sb, 65536);
+		size_t n = fread(sb->buf + sb->len, 1, sb->cap - sb->len - 1, f);
+		if (n == 0)
+			break;
+		sb->len += n;
+		sb->buf[sb->len] = '\0';
+	}
+	int err = ferror(f) ? (errno ? errno : EIO) : 0;
+	fclose(f);
+	return err;
 }

@@ -53,6 +53,8 @@ void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addchars(struct strbuf *sb, char c, size_t n);
 /** Appends `v` in decimal (what "%" PRId64 prints, without printf). */
 void strbuf_addint(struct strbuf *sb, int64_t v);
+/** Appends the whole file at `path`; returns 0, or the errno that stopped it. */
+int strbuf_read_file(struct strbuf *sb, const char *path);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

@@ -42,5 +42,6 @@ struct target {
 
 extern const struct target target_compose;
 extern const struct target target_kubernetes;
+extern const struct target target_migrations;
 
 #endif

@@ -57,13 +57,19 @@ check_k8s() {
 }
 
 # ---- examples: committed output is current and valid --------------------------
+# A catalogue's migrations are history: rewriting an example's output
+# replays the versions under history/ first (tests/migrations.sh checks
+# that the committed history is that replay).
 for src in examples/*/*.orch; do
-	grep -q '^stack ' "$src" || continue
+	grep -q '^\(stack\|catalog\) ' "$src" || continue
 	ex=$(dirname "$src")
 	for p in "" $(sed -n 's/^profile \([a-z0-9-]*\).*/\1/p' "$src"); do
 		out=$ex/expected/out${p:+.$p}
 		if [ -n "$UPDATE" ]; then
 			rm -rf "$out"
+			for v in "$ex"/history/*/*.orch; do
+				[ -f "$v" ] && "$ORCHC" build --target migrations -o "$out" "$v" 2> /dev/null
+			done
 			"$ORCHC" build ${p:+--profile "$p"} -o "$out" "$src" 2> /dev/null && ok ||
 				bad "build $src ${p:+--profile $p}"
 		elif "$ORCHC" build --check ${p:+--profile "$p"} -o "$out" "$src" > "$TMP/out" 2>&1; then

@@ -299,6 +299,7 @@ esac
 
 # ---- orchc build: examples' output, compose validation, the writer ------------
 . "$TOP/tests/build.sh"
+. "$TOP/tests/migrations.sh"
 
 # ---- the generated man page matches the code table ---------------------------
 "$ORCHC" explain --man > "$TMP/diag.7"
