@@ -70,7 +70,7 @@ LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
 
 UNIT_TESTS = base lex parse diag
-UNIT_TESTS += cron model_json sema sha256 yaml_out
+UNIT_TESTS += cron model_json sema sha256 yaml_out catalog
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY = $(BUILD)/tests/fuzz_replay
 
@@ -213,6 +213,8 @@ install: $(ORCHC)
 	  $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(ORCHC) $(DESTDIR)$(PREFIX)/bin/orchc
 	install -m 644 stdlib/*.orch $(DESTDIR)$(PREFIX)/share/orchc/stdlib/
+	install -d $(DESTDIR)$(PREFIX)/share/orchc/stdlib/orchestrator-core
+	install -m 644 stdlib/orchestrator-core/*.sql $(DESTDIR)$(PREFIX)/share/orchc/stdlib/orchestrator-core/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/

@@ -211,6 +211,7 @@ static void add_history_file(struct history *h, const char *rel, struct strbuf *
 	sha256_hex(sb->buf, sb->len, e.sha);
 	vec_push(&h->files, e);
 	output_add_buf(h->t->out, arena_printf(arena_of(h), "%s/%s", h->dir, rel), sb, 0644);
+	strbuf_release(sb);
 }
 
 static int compare_entries(const void *pa, const void *pb)
@@ -231,6 +232,7 @@ static void write_sum(struct history *h, const char *lock_sha)
 	for (size_t i = 0; i < h->files.len; i++)
 		strbuf_addf(&sb, "%s  %s\n", h->files.items[i].sha, h->files.items[i].path);
 	output_add_buf(h->t->out, arena_printf(arena_of(h), "%s/%s", h->dir, SUM_NAME), &sb, 0644);
+	strbuf_release(&sb);
 }
 
 static bool valid_depends_on(struct history *h)

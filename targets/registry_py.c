@@ -256,4 +256,5 @@ void registry_py(struct target_ctx *t, const struct m_entity *cat, const char *d
 			   "        raise TypeError(\"register_products() needs the classes \" + \", \".join(missing))\n"
 			   "    SUBSCRIPTION_MODEL_REGISTRY.update({name: classes[t] for name, t in PRODUCTS.items()})\n");
 	output_add_buf(t->out, arena_printf(a, "%s/registry.py", dir), &sb, 0644);
+	strbuf_release(&sb);
 }
