@@ -128,6 +128,32 @@ static inline bool m_is_set(const struct m_value *v)
 	return v && v->kind != V_UNSET && v->kind != V_NONE;
 }
 
+/** The string field called `name`, or NULL when it is not set. */
+static inline const char *m_string(const struct m_entity *e, const char *name)
+{
+	const struct m_value *v = m_get(e, name);
+	return m_is_set(v) && v->kind == V_STRING ? v->u.s.ptr : NULL;
+}
+
+/** The bool field called `name`; false when it is not set. */
+static inline bool m_flag(const struct m_entity *e, const char *name)
+{
+	const struct m_value *v = m_get(e, name);
+	return m_is_set(v) && v->kind == V_BOOL && v->u.b;
+}
+
+/** How many items a `T | [T]` value holds: a list's length, 1, or 0 when unset. */
+static inline uint32_t m_count(const struct m_value *v)
+{
+	return !m_is_set(v) ? 0 : v->kind == V_LIST ? v->u.list.len : 1;
+}
+
+/** Item `i` of a `T | [T]` value (i < m_count(v)). */
+static inline const struct m_value *m_item(const struct m_value *v, uint32_t i)
+{
+	return v->kind == V_LIST ? v->u.list.items[i] : v;
+}
+
 /** The value of `key` in a V_MAP (NULL if the map has no such key). */
 static inline const struct m_value *m_map_get(const struct m_value *map, const char *key)
 {

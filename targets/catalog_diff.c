@@ -66,10 +66,18 @@ static const struct cat_row *find(const struct cat_row **index, size_t n, const 
 	return hit ? *hit : NULL;
 }
 
+/* Column `c` of two rows differs (NULL differs from every string). */
+static bool differs(const struct cat_row *a, const struct cat_row *b, int c)
+{
+	if (!a->v[c] || !b->v[c])
+		return a->v[c] != b->v[c];
+	return strcmp(a->v[c], b->v[c]) != 0;
+}
+
 static bool same_values(const struct cat_row *a, const struct cat_row *b, enum cat_table_id t)
 {
 	for (int c = cat_tables[t].nkey; c < cat_tables[t].ncols; c++)
-		if ((a->v[c] == NULL) != (b->v[c] == NULL) || (a->v[c] && strcmp(a->v[c], b->v[c])))
+		if (differs(a, b, c))
 			return false;
 	return true;
 }
@@ -219,11 +227,10 @@ static void update_sql(struct strbuf *sb, const struct cat_table *def, const str
 	strbuf_addf(sb, "UPDATE %s SET", def->name);
 	bool first = true;
 	for (int c = def->nkey; c < def->ncols; c++) {
-		const char *a = to->v[c], *b = from->v[c];
-		if ((a == NULL) == (b == NULL) && (!a || strcmp(a, b) == 0))
+		if (!differs(to, from, c))
 			continue;
 		strbuf_addf(sb, "%s %s = ", first ? "" : ",", def->cols[c].name);
-		value(sb, &def->cols[c], a);
+		value(sb, &def->cols[c], to->v[c]);
 		first = false;
 	}
 	where_key(sb, def, to);
@@ -245,7 +252,7 @@ static void changed_columns(struct strbuf *sb, const struct cat_table *def, cons
 {
 	bool first = true;
 	for (int c = def->nkey; c < def->ncols; c++) {
-		if (c == skip || ((a->v[c] == NULL) == (b->v[c] == NULL) && (!a->v[c] || strcmp(a->v[c], b->v[c]) == 0)))
+		if (c == skip || !differs(a, b, c))
 			continue;
 		strbuf_addf(sb, "%s%s", first ? "" : ", ", def->cols[c].name);
 		first = false;
@@ -332,6 +339,7 @@ bool cat_change_summary(const struct cat_diff *d, size_t i, struct strbuf *sb)
 	const struct change *c = &d->changes.items[i];
 	if (cat_tables[c->table].name_col < 0 || c->table == T_FIXED_INPUTS)
 		return false;
-	what_it_does(d, c->op, c->table, c->row, c->old, sb);
+	if (sb)
+		what_it_does(d, c->op, c->table, c->row, c->old, sb);
 	return true;
 }

@@ -56,7 +56,8 @@ void cat_change_what(const struct cat_diff *d, size_t i, bool down, struct strbu
 /**
  * Appends what change `i` does to a product, block, resource type or
  * workflow ("add product \"port 400G\"", "rename workflow a to b"), or
- * nothing for link rows; returns whether it appended.
+ * nothing for link rows and fixed inputs; returns whether the change is
+ * one of the former (`sb` NULL: only that).
  */
 bool cat_change_summary(const struct cat_diff *d, size_t i, struct strbuf *sb);
 

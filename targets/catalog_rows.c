@@ -81,16 +81,10 @@ struct build {
 	size_t nids[NTABLES];
 };
 
-static const char *string_field(const struct m_entity *e, const char *name)
-{
-	const struct m_value *v = m_get(e, name);
-	return m_is_set(v) && v->kind == V_STRING ? v->u.s.ptr : NULL;
-}
-
 /* The database name of an entity: its `name`, or its identifier. */
 static const char *db_name(const struct m_entity *e)
 {
-	const char *n = e->kind == KIND_WORKFLOW || e->kind == KIND_TASK ? NULL : string_field(e, "name");
+	const char *n = e->kind == KIND_WORKFLOW || e->kind == KIND_TASK ? NULL : m_string(e, "name");
 	return n ? n : e->name->name;
 }
 
@@ -125,7 +119,7 @@ static int compare_ids(const void *pa, const void *pb)
  */
 static const char *identity(const struct build *b, enum cat_table_id t, const struct m_entity *e)
 {
-	const char *from = string_field(e, "renamed_from");
+	const char *from = m_string(e, "renamed_from");
 	const char *id = new_id(b->a, arena_printf(b->a, "%s/%s/%s", b->cat->name->name, cat_tables[t].name,
 						    from ? from : e->name->name));
 	if (b->nids[t] && bsearch(&id, b->ids_before[t], b->nids[t], sizeof id, compare_ids))
@@ -168,12 +162,6 @@ static void link(struct build *b, enum cat_table_id t, const char *x, const char
 	row(b, t, x, y, NULL, NULL, NULL, NULL);
 }
 
-static bool builtin(const struct m_entity *e)
-{
-	const struct m_value *v = m_get(e, "builtin");
-	return m_is_set(v) && v->kind == V_BOOL && v->u.b;
-}
-
 /* products.status and product_blocks.status: "phase-out" is stored "phase out". */
 static const char *status(struct build *b, const struct m_entity *e)
 {
@@ -191,7 +179,7 @@ static const char *status(struct build *b, const struct m_entity *e)
  * by its name, as orchestrator-core's generator does ("Create node"). */
 static const char *workflow_description(struct build *b, const struct m_entity *e)
 {
-	const char *d = string_field(e, "description");
+	const char *d = m_string(e, "description");
 	if (d)
 		return d;
 	char *s = arena_strndup(b->a, e->name->name, e->name->len);
@@ -219,14 +207,8 @@ static const char *id_of(const struct build *b, const struct m_value *ref)
 
 static void refs(struct build *b, enum cat_table_id t, const char *from, const struct m_value *list)
 {
-	if (!m_is_set(list))
-		return;
-	if (list->kind == V_REF) {
-		link(b, t, from, id_of(b, list));
-		return;
-	}
-	for (uint32_t i = 0; i < list->u.list.len; i++)
-		link(b, t, from, id_of(b, list->u.list.items[i]));
+	for (uint32_t i = 0; i < m_count(list); i++)
+		link(b, t, from, id_of(b, m_item(list, i)));
 }
 
 static void entity_row(struct build *b, const struct m_entity *e)
@@ -234,17 +216,17 @@ static void entity_row(struct build *b, const struct m_entity *e)
 	const char *id = b->ids[e->scratch];
 	switch (e->kind) {
 	case KIND_RESOURCE_TYPE:
-		row(b, T_RESOURCE_TYPES, id, db_name(e), string_field(e, "description"), NULL, NULL, NULL);
+		row(b, T_RESOURCE_TYPES, id, db_name(e), m_string(e, "description"), NULL, NULL, NULL);
 		break;
 	case KIND_BLOCK:
-		row(b, T_PRODUCT_BLOCKS, id, db_name(e), string_field(e, "description"),
-		    string_field(e, "tag"), status(b, e), NULL);
+		row(b, T_PRODUCT_BLOCKS, id, db_name(e), m_string(e, "description"),
+		    m_string(e, "tag"), status(b, e), NULL);
 		refs(b, T_BLOCK_RESOURCE_TYPES, id, m_get(e, "resources"));
 		refs(b, T_BLOCK_RELATIONS, id, m_get(e, "depends_on"));
 		break;
 	case KIND_PRODUCT: {
-		row(b, T_PRODUCTS, id, db_name(e), string_field(e, "description"),
-		    string_field(e, "type"), string_field(e, "tag"), status(b, e));
+		row(b, T_PRODUCTS, id, db_name(e), m_string(e, "description"),
+		    m_string(e, "type"), m_string(e, "tag"), status(b, e));
 		const struct m_value *fi = m_get(e, "fixed_inputs");
 		for (uint32_t i = 0; m_is_set(fi) && i < fi->u.map.len; i++) {
 			const struct m_value *v = fi->u.map.entries[i].value;
@@ -259,7 +241,7 @@ static void entity_row(struct build *b, const struct m_entity *e)
 	}
 	case KIND_WORKFLOW:
 	case KIND_TASK:
-		if (builtin(e))
+		if (m_flag(e, "builtin"))
 			break;
 		row(b, T_WORKFLOWS, id, e->name->name,
 		    e->kind == KIND_TASK ? "SYSTEM" : upper(b, m_get(e, "target")->u.sym->name),
@@ -268,17 +250,6 @@ static void entity_row(struct build *b, const struct m_entity *e)
 	default:
 		break;
 	}
-}
-
-/* The products a workflow's `product` field lists, one at a time. */
-static uint32_t nproducts(const struct m_value *v)
-{
-	return !m_is_set(v) ? 0 : v->kind == V_LIST ? v->u.list.len : 1;
-}
-
-static const struct m_value *product_at(const struct m_value *v, uint32_t k)
-{
-	return v->kind == V_LIST ? v->u.list.items[k] : v;
 }
 
 /* products_workflows: each workflow's products, then the default workflows
@@ -291,9 +262,9 @@ static void workflow_links(struct build *b)
 		if (w->kind != KIND_WORKFLOW || !w->fields)
 			continue;
 		const struct m_value *products = m_get(w, "product");
-		const char *wid = builtin(w) ? w->name->name : b->ids[i];
-		for (uint32_t k = 0; k < nproducts(products); k++)
-			link(b, T_PRODUCTS_WORKFLOWS, id_of(b, product_at(products, k)), wid);
+		const char *wid = m_flag(w, "builtin") ? w->name->name : b->ids[i];
+		for (uint32_t k = 0; k < m_count(products); k++)
+			link(b, T_PRODUCTS_WORKFLOWS, id_of(b, m_item(products, k)), wid);
 	}
 	const struct m_value *defaults = m_get(cat, "default_workflows");
 	bool *linked = xmalloc((cat->nchildren + 1) * sizeof *linked);
@@ -306,11 +277,11 @@ static void workflow_links(struct build *b)
 			if ((w->kind != KIND_WORKFLOW && w->kind != KIND_TASK) || !w->fields ||
 			    strcmp(w->name->name, name) != 0)
 				continue;
-			if (!builtin(w))
+			if (!m_flag(w, "builtin"))
 				wid = b->ids[i];
 			const struct m_value *products = w->kind == KIND_WORKFLOW ? m_get(w, "product") : NULL;
-			for (uint32_t k = 0; k < nproducts(products); k++)
-				linked[product_at(products, k)->u.ref.ref->scratch] = true;
+			for (uint32_t k = 0; k < m_count(products); k++)
+				linked[m_item(products, k)->u.ref.ref->scratch] = true;
 		}
 		for (uint32_t i = 0; i < cat->nchildren; i++)
 			if (cat->children[i]->kind == KIND_PRODUCT && cat->children[i]->fields && !linked[i])

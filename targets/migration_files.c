@@ -13,27 +13,6 @@
 #include "py_text.h"
 #include "sha256.h"
 
-/* What a migration is called: its one change, or what it does as a whole. */
-static const char *title(const struct migration *m, struct arena *a)
-{
-	const char *cat = m->cat->name->name;
-	if (m->number == 1)
-		return arena_printf(a, "create catalog %s", cat);
-	struct strbuf sb;
-	strbuf_init(&sb);
-	unsigned n = 0;
-	for (size_t i = 0; i < m->diff->changes.len && n < 2; i++) {
-		size_t mark = sb.len;
-		if (cat_change_summary(m->diff, i, &sb))
-			n++;
-		if (n == 2)
-			strbuf_setlen(&sb, mark);
-	}
-	const char *t = n == 1 ? arena_strndup(a, sb.buf, sb.len) : arena_printf(a, "update catalog %s", cat);
-	strbuf_release(&sb);
-	return t;
-}
-
 /* Lower case letters and digits joined by '_', at most 48 bytes. */
 static const char *slug(const char *title, struct arena *a)
 {
@@ -69,6 +48,24 @@ static void summary(const struct migration *m, struct strbuf *sb, const char *pr
 	if (links)
 		strbuf_addf(sb, "%s%s%zu change%s of links and fixed inputs\n", prefix,
 			    links == m->diff->changes.len ? "" : "and ", links, links == 1 ? "" : "s");
+}
+
+/* What a migration is called: its one change, or what it does as a whole. */
+static const char *title(const struct migration *m, struct arena *a)
+{
+	const char *cat = m->cat->name->name;
+	if (m->number == 1)
+		return arena_printf(a, "create catalog %s", cat);
+	/* Links and fixed inputs do not count: "add product X" adds its links. */
+	struct strbuf sb;
+	strbuf_init(&sb);
+	unsigned n = 0;
+	for (size_t i = 0; i < m->diff->changes.len && n < 2; i++)
+		if (cat_change_summary(m->diff, i, n ? NULL : &sb))
+			n++;
+	const char *t = n == 1 ? arena_strndup(a, sb.buf, sb.len) : arena_printf(a, "update catalog %s", cat);
+	strbuf_release(&sb);
+	return t;
 }
 
 /* ---- SQL ---- */

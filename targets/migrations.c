@@ -38,6 +38,7 @@ struct history {
 	const char *dir;     /* migrations/<catalog> */
 	const char *abs;     /* DIR/migrations/<catalog> */
 	struct cat_lock lock; /* migrations == 0: no history yet */
+	char lock_sha[65];     /* the lock's line of migrations.sum ("": none) */
 	const char *lock_text; /* model.lock.json as read, carried when nothing changed */
 	size_t lock_len;
 	VEC(struct sum_entry { const char *path; char sha[65]; }) files; /* not the lock */
@@ -86,8 +87,11 @@ static bool parse_sum_line(struct history *h, const char *line, size_t len)
 	const char *path = arena_strndup(arena_of(h), line + 66, len - 66);
 	if (!path_stays_inside(path) || strcmp(path, SUM_NAME) == 0)
 		return false;
-	if (strcmp(path, LOCK_NAME) == 0)
-		return true; /* checked with the others, kept apart */
+	if (strcmp(path, LOCK_NAME) == 0) { /* verified first, kept apart */
+		memcpy(h->lock_sha, line, 64);
+		h->lock_sha[64] = '\0';
+		return true;
+	}
 	struct sum_entry e;
 	e.path = path;
 	memcpy(e.sha, line, 64);
@@ -141,15 +145,9 @@ static bool load_history(struct history *h)
 		diag_help(&h->t->ctx->diags, d, "restore both files from version control; orchc writes them together");
 		goto out;
 	}
-	char lock_sha[65] = "";
 	for (size_t at = 0; at < sum.len;) {
 		const char *nl = memchr(sum.buf + at, '\n', sum.len - at);
 		size_t end = nl ? (size_t)(nl - sum.buf) : sum.len;
-		if (end - at >= 66 && strncmp(sum.buf + at + 66, LOCK_NAME, end - at - 66) == 0 &&
-		    end - at - 66 == strlen(LOCK_NAME)) {
-			memcpy(lock_sha, sum.buf + at, 64);
-			lock_sha[64] = '\0';
-		}
 		if (!parse_sum_line(h, sum.buf + at, end - at)) {
 			fail(h, E0907, "%s/migrations.sum: line '%s' is not '<sha256>  <path>'", h->dir,
 			     arena_strndup(arena_of(h), sum.buf + at, end - at));
@@ -157,7 +155,11 @@ static bool load_history(struct history *h)
 		}
 		at = end + 1;
 	}
-	if (!lock_sha[0] || !read_checked(h, LOCK_NAME, lock_sha, &data))
+	if (!h->lock_sha[0]) {
+		fail(h, E0907, "%s/migrations.sum does not list model.lock.json", h->dir);
+		goto out;
+	}
+	if (!read_checked(h, LOCK_NAME, h->lock_sha, &data))
 		goto out;
 	h->lock_text = arena_strndup(arena_of(h), data.buf, data.len);
 	h->lock_len = data.len;
