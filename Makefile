@@ -59,12 +59,13 @@ LIB_SRC = compiler/arena.c compiler/str.c compiler/intern.c compiler/source.c \
 LIB_SRC += compiler/cron.c compiler/model_json.c
 LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
            compiler/lower.c compiler/profile.c compiler/check_stack.c \
-           compiler/check_catalog.c compiler/check_fleet.c compiler/sema.c
+           compiler/check_catalog.c compiler/check_fleet.c compiler/check_wasm.c \
+           compiler/wasm_binary.c compiler/sema.c
 LIB_SRC += compiler/sha256.c compiler/uuid5.c compiler/sha256_x86.c compiler/yaml_out.c compiler/yaml_direct.c compiler/yaml_libyaml.c compiler/paths.c compiler/output.c \
            compiler/writer.c compiler/manifest.c compiler/build.c
 LIB_SRC += targets/target.c targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c \
           targets/catalog_rows.c targets/catalog_lock.c targets/catalog_diff.c targets/py_text.c \
-          targets/migration_files.c targets/registry_py.c targets/migrations.c
+          targets/migration_files.c targets/registry_py.c targets/migrations.c targets/wasm.c
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o
 LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc

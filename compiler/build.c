@@ -18,7 +18,8 @@
 #include "target.h"
 #include "writer.h"
 
-static const struct target *const targets[] = { &target_compose, &target_kubernetes, &target_migrations };
+static const struct target *const targets[] = { &target_compose, &target_kubernetes, &target_migrations,
+							 &target_wasm };
 enum { NTARGETS = sizeof targets / sizeof *targets };
 
 const struct target *build_find_target(const char *name)

@@ -112,5 +112,6 @@ void check_fleets(struct sema *s)
 			else if (e->kind == KIND_DEVICE && e->fields)
 				check_address(s, e);
 		}
+		check_wasm(s, fleet);
 	}
 }

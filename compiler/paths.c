@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "source.h"
 #include "str.h"
 
 /* Folds '.', '..' and repeated '/' of an absolute path. */
@@ -47,6 +48,15 @@ char *path_join(struct arena *a, const char *dir, const char *path)
 	if (path[0] == '/')
 		return normalise(a, path);
 	return normalise(a, arena_printf(a, "%s/%s", dir, path));
+}
+
+char *path_in_source(struct arena *a, const struct source_set *set, struct span at,
+		     const char *path)
+{
+	if (path[0] == '/')
+		return normalise(a, path);
+	const char *dir = path_dirname(a, set->files[at.file].path);
+	return path_join(a, path_absolute(a, dir), path);
 }
 
 char *path_absolute(struct arena *a, const char *path)

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 
 struct arena;
+struct source_set;
+struct span;
 
 /** `path` made absolute against the working directory, '.' and '..' folded. */
 char *path_absolute(struct arena *a, const char *path);
@@ -22,6 +24,11 @@ char *path_dirname(struct arena *a, const char *path);
 
 /** `path` joined to `dir` unless absolute, then normalised. */
 char *path_join(struct arena *a, const char *dir, const char *path);
+
+/** `path`, written in the source file of `at`, as an absolute path: a
+ *  relative path names a file beside the file that wrote it. */
+char *path_in_source(struct arena *a, const struct source_set *set, struct span at,
+		     const char *path);
 
 /** True when `path` is relative and has no empty, '.' or '..' component:
  *  it names something inside the directory it is joined to. */

@@ -128,6 +128,8 @@ void profile_apply(struct sema *s, const struct sym *name);
 /* ---- checks ---- */
 void check_stacks(struct sema *s);
 void check_catalogs(struct sema *s);
+/* A fleet against its binaries; resolves `on any` (check_wasm.c). */
+void check_wasm(struct sema *s, const struct m_entity *fleet);
 void check_fleets(struct sema *s);
 
 #endif

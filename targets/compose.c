@@ -75,8 +75,7 @@ static const char *host_path(struct compose *c, const struct m_value *v)
 	const char *p = v->u.s.ptr;
 	if (p[0] == '/')
 		return p;
-	const char *src = c->t->ctx->sources.files[v->span.file].path;
-	const char *abs = path_join(c->a, path_absolute(c->a, path_dirname(c->a, src)), p);
+	const char *abs = path_in_source(c->a, &c->t->ctx->sources, v->span, p);
 	const char *rel = path_relative(c->a, c->dir_abs, abs);
 	return rel[0] == '.' ? rel : arena_printf(c->a, "./%s", rel);
 }

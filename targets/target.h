@@ -43,5 +43,6 @@ struct target {
 extern const struct target target_compose;
 extern const struct target target_kubernetes;
 extern const struct target target_migrations;
+extern const struct target target_wasm;
 
 #endif

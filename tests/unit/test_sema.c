@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "model.h"
@@ -249,17 +252,49 @@ static void graphs_are_checked(void **state)
 	assert_int_equal(count_code(ctx, E0407), 1);
 }
 
+/* A module exporting shot and convert, both () -> i32, written to a
+ * temporary directory; returns its path. */
+static const char *write_module(char *dir)
+{
+	static const unsigned char bin[] = {
+		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,             /* type () -> i32 */
+		0x03, 0x03, 0x02, 0x00, 0x00,                         /* two functions */
+		0x07, 0x12, 0x02, 0x04, 's', 'h', 'o', 't', 0x00, 0x00,
+		0x07, 'c', 'o', 'n', 'v', 'e', 'r', 't', 0x00, 0x01,  /* exports */
+		0x0a, 0x0b, 0x02, 0x04, 0x00, 0x41, 0x00, 0x0b, 0x04, 0x00, 0x41, 0x00, 0x0b,
+	};
+	static char path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/m.wasm", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bin, 1, sizeof bin, f), sizeof bin);
+	fclose(f);
+	return path;
+}
+
 static void fleets_chain_typed_steps(void **state)
 {
 	struct orchc_ctx *ctx = *state;
-	struct m_program *p = build(ctx,
+	char dir[] = "/tmp/orchc-sema-XXXXXX";
+	const char *wasm = write_module(dir);
+	char src[2048];
+	snprintf(src, sizeof src,
 		"fleet f {\n"
-		"  module cam { wasm = \"cam.wasm\", export shot() -> file(\"image/jpeg\") }\n"
-		"  module gray { wasm = \"g.wasm\", export convert(img: file(\"image/jpeg\")) -> file(\"image/png\") }\n"
+		"  package_url = \"http://orchestrator/files/f\"\n"
+		"  module cam { wasm = \"%s\", export shot() -> file(\"image/jpeg\") {\n"
+		"    mount pic { stage = output, path = \"a.jpeg\", media_type = \"image/jpeg\" } } }\n"
+		"  module gray { wasm = \"%s\", export convert(img: file(\"image/jpeg\")) -> file(\"image/png\") {\n"
+		"    mount in { stage = execution, path = \"in.jpeg\", media_type = \"image/jpeg\" }\n"
+		"    mount out { stage = output, path = \"out.png\", media_type = \"image/png\" } } }\n"
 		"  device pi { address = \"10.0.0.2:5000\", interfaces = [takeImage] }\n"
 		"  device spare { address = \"10.0.0.3:5000\" }\n"
 		"  deployment d { cam.shot on pi else spare -> gray.convert on any }\n"
-		"}\n", NULL);
+		"}\n", wasm, wasm);
+	struct m_program *p = build(ctx, src, NULL);
+	remove(wasm);
+	rmdir(dir);
 	assert_non_null(p);
 	const struct m_entity *d = child(p->entities[0], "d");
 	assert_int_equal(d->nchildren, 2);
@@ -268,6 +303,9 @@ static void fleets_chain_typed_steps(void **state)
 	assert_false(m_get(first, "any")->u.b);
 	assert_true(m_get(second, "any")->u.b);
 	assert_string_equal(m_get(second, "function")->u.sym->name, "convert");
+	/* `on any`: the first device that fits, in declaration order. */
+	assert_int_equal(m_get(second, "devices")->u.list.len, 1);
+	assert_string_equal(m_get(second, "devices")->u.list.items[0]->u.ref.ref->name->name, "pi");
 	const struct m_entity *convert = child(p->entities[0], "convert");
 	assert_string_equal(text(m_get(convert, "result")), "file(\"image/png\")");
 }
