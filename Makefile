@@ -5,7 +5,8 @@
 #   make test            the whole test suite
 #   make check-asan      the test suite under AddressSanitizer + UBSan
 #   make MODE=asan|debug|cov   build into build/$(MODE)/
-#   make fuzz            run the libFuzzer target for FUZZ_SECONDS (clang)
+#   make fuzz            run the libFuzzer target for FUZZ_SECONDS (clang);
+#                        FUZZ_TARGET=wasm fuzzes the WebAssembly reader
 #   make bench           benchmark check on generated programs
 #   make install PREFIX=/usr/local
 #
@@ -15,6 +16,7 @@ MODE ?= release
 PREFIX ?= /usr/local
 CC ?= cc
 FUZZ_SECONDS ?= 60
+FUZZ_TARGET ?= compile
 
 PKGS = yaml-0.1 jansson libpcre2-8 cmocka
 DEB_PKGS = pkg-config libyaml-dev libjansson-dev libpcre2-dev libcmocka-dev
@@ -71,9 +73,10 @@ LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
 
 UNIT_TESTS = base lex parse diag
-UNIT_TESTS += cron model_json sema sha256 yaml_out catalog
+UNIT_TESTS += cron model_json sema sha256 yaml_out catalog wasm
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 REPLAY = $(BUILD)/tests/fuzz_replay
+REPLAY_WASM = $(BUILD)/tests/fuzz_wasm_replay
 
 .PHONY: all run test test-deps check check-asan deps fuzz bench install clean headercheck \
         lint man update-golden
@@ -139,6 +142,10 @@ $(REPLAY): $(BUILD)/tests/fuzz/fuzz_compile.o $(BUILD)/tests/fuzz/replay.o $(LIB
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(REPLAY_WASM): $(BUILD)/tests/fuzz/fuzz_wasm.o $(BUILD)/tests/fuzz/replay.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # The main job on an embedded default: check everything, then build the
 # laconic example's compose files into build/out.
 run: $(ORCHC)
@@ -149,10 +156,11 @@ run: $(ORCHC)
 # The real consumers the tests validate output with (Debian packages).
 TEST_DEB_PKGS = docker-compose python3-yaml python3-jsonschema python3-ruamel.yaml \
                 python3-kubernetes sqlite3 postgresql alembic python3-alembic \
-                python3-sqlalchemy python3-psycopg2
+                python3-sqlalchemy python3-psycopg2 wabt
 test-deps:
 	@if ! command -v docker-compose > /dev/null 2>&1 || ! command -v sqlite3 > /dev/null 2>&1 || \
 	   ! command -v psql > /dev/null 2>&1 || [ ! -x /usr/bin/alembic ] || \
+	   ! command -v wat2wasm > /dev/null 2>&1 || \
 	   ! /usr/bin/python3 -c 'import yaml, jsonschema, ruamel.yaml, kubernetes, sqlalchemy, psycopg2' 2>/dev/null; then \
 	  echo "orchc: installing test tools: $(TEST_DEB_PKGS)"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
@@ -168,22 +176,41 @@ test-deps:
 	@# The Kubernetes schema validators, pinned in tests/k8s/package-lock.json.
 	@[ -d tests/k8s/node_modules/kubernetes-models ] || \
 	  (cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
+	@# The OpenAPI validator, pinned in tests/wasm/package-lock.json.
+	@[ -d tests/wasm/node_modules/@apidevtools/swagger-parser ] || \
+	  (cd tests/wasm && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
 
-test check: $(ORCHC) $(UNIT_BIN) $(REPLAY) test-deps
+test check: $(ORCHC) $(UNIT_BIN) $(REPLAY) $(REPLAY_WASM) test-deps
 	@ORCHC=$(ORCHC) BUILD=$(BUILD) sh tests/run.sh
 
 check-asan:
 	@$(MAKE) --no-print-directory MODE=asan test
 
-# The libFuzzer target; crashers it finds belong in tests/fuzz/regressions/.
+# The libFuzzer targets, chosen by FUZZ_TARGET: compile (the whole
+# pipeline; crashers belong in tests/fuzz/regressions/) or wasm (the
+# WebAssembly reader; crashers belong in tests/fuzz/wasm-regressions/).
+FUZZ_SEEDS_compile = examples/*/*.orch stdlib/*.orch tests/parse/*.orch tests/errors/*.orch
+FUZZ_SEEDS_wasm = examples/*/modules/*.wasm tests/errors/modules/*.wasm
+FUZZ_CORPUS_compile = build/fuzz/corpus
+FUZZ_CORPUS_wasm = build/fuzz/corpus-wasm
+FUZZ_ARTIFACTS_compile = build/fuzz/
+FUZZ_ARTIFACTS_wasm = build/fuzz/wasm-
+FUZZ_REGRESSIONS_compile = tests/fuzz/regressions
+FUZZ_REGRESSIONS_wasm = tests/fuzz/wasm-regressions
+
 fuzz:
-	@$(MAKE) --no-print-directory MODE=fuzz CC=clang build/fuzz/fuzz_compile
-	@mkdir -p build/fuzz/corpus
-	@cp examples/*/*.orch stdlib/*.orch tests/parse/*.orch tests/errors/*.orch build/fuzz/corpus/ 2>/dev/null || true
-	build/fuzz/fuzz_compile -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  -artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/regressions
+	$(if $(FUZZ_SEEDS_$(FUZZ_TARGET)),,$(error FUZZ_TARGET must be compile or wasm (got '$(FUZZ_TARGET)')))
+	@$(MAKE) --no-print-directory MODE=fuzz CC=clang build/fuzz/fuzz_$(FUZZ_TARGET)
+	@mkdir -p $(FUZZ_CORPUS_$(FUZZ_TARGET))
+	@cp $(FUZZ_SEEDS_$(FUZZ_TARGET)) $(FUZZ_CORPUS_$(FUZZ_TARGET))/ 2>/dev/null || true
+	build/fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -artifact_prefix=$(FUZZ_ARTIFACTS_$(FUZZ_TARGET)) $(FUZZ_CORPUS_$(FUZZ_TARGET)) \
+	  $(FUZZ_REGRESSIONS_$(FUZZ_TARGET))
 
 build/fuzz/fuzz_compile: $(BUILD)/tests/fuzz/fuzz_compile.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+build/fuzz/fuzz_wasm: $(BUILD)/tests/fuzz/fuzz_wasm.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
 bench: $(ORCHC)
@@ -224,4 +251,4 @@ clean:
 	rm -rf build bin
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/compiler/main.d $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%.d) \
-  $(BUILD)/tests/fuzz/fuzz_compile.d $(BUILD)/tests/fuzz/replay.d
+  $(BUILD)/tests/fuzz/fuzz_compile.d $(BUILD)/tests/fuzz/fuzz_wasm.d $(BUILD)/tests/fuzz/replay.d

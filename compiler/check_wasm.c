@@ -51,7 +51,7 @@ static void load(struct sema *s, struct binary *b)
 					     "that declares the module");
 		return;
 	}
-	struct wasm_error we;
+	struct wasm_error we = { 0, "" };
 	if (!wasm_read((const uint8_t *)b->bytes.buf, b->bytes.len, &b->wm, &we)) {
 		diag_report(&s->ctx->diags, E0415, v->span,
 			    "%s is not a valid WebAssembly module: at byte %zu (0x%zx): %s",
@@ -369,7 +369,9 @@ static bool fits(const struct binary *b, const struct m_entity *dev, struct strb
 			    im->module.ptr, (int)im->name.len, im->name.ptr);
 	}
 	const struct m_value *mem = set_field(dev, "memory");
-	uint64_t need = b->wm.has_memory ? b->wm.memory_min * WASM_PAGE_SIZE : 0;
+	/* 2^48 pages (the memory64 limit) are 2^64 bytes: saturate. */
+	uint64_t pages = b->wm.has_memory ? b->wm.memory_min : 0;
+	uint64_t need = pages > UINT64_MAX / WASM_PAGE_SIZE ? UINT64_MAX : pages * WASM_PAGE_SIZE;
 	if (mem && (uint64_t)mem->u.i < need) {
 		strbuf_addstr(why, missing ? "; has " : "has ");
 		add_size(why, (uint64_t)mem->u.i);

@@ -61,8 +61,7 @@ static bool read_leb(struct reader *r, unsigned bits, uint64_t *out, const char 
 			return fail(r, start, "%s: LEB128 longer than %u bytes", what, max_bytes);
 		if (!read_byte(r, &b, what))
 			return false;
-		unsigned used = bits - shift < 7 ? bits - shift : 7;
-		if (used < 7 && (b & 0x7f) >> used)
+		if (shift + 7 > bits && (b & 0x7f) >> (bits - shift))
 			return fail(r, start, "%s: integer too large for %u bits", what, bits);
 		v |= (uint64_t)(b & 0x7f) << shift;
 		shift += 7;
@@ -169,10 +168,22 @@ static bool read_limits(struct reader *r, uint64_t *min, const char *what)
 	return read_leb(r, bits, min, what) && (!(flags & 1) || read_leb(r, bits, &max, what));
 }
 
-static void note_memory(struct wasm_module *m, uint64_t min)
+/* A memory's limits: at most 2^16 pages of 64 KiB with 32-bit indices,
+ * 2^48 with 64-bit ones (the whole address space). */
+static bool read_memory(struct reader *r, struct wasm_module *m, const char *what)
 {
+	const uint8_t *at = r->p;
+	uint64_t min;
+	if (!read_limits(r, &min, what))
+		return false;
+	uint64_t limit = *at & 4 ? (uint64_t)1 << 48 : (uint64_t)1 << 16;
+	if (min > limit)
+		return fail(r, at, "%s: %llu pages of 64 KiB exceed the %llu a memory can have", what,
+			    (unsigned long long)min, (unsigned long long)limit);
 	if (!m->has_memory)
 		m->has_memory = true, m->memory_min = min;
+	m->count[WASM_MEMORY]++;
+	return true;
 }
 
 static bool import_section(struct reader *r, struct wasm_module *m)
@@ -195,6 +206,9 @@ static bool import_section(struct reader *r, struct wasm_module *m)
 			return false;
 		switch (im->kind) {
 		case WASM_FUNC:
+		case WASM_TAG:
+			if (im->kind == WASM_TAG && !read_byte(r, &b, "tag import"))
+				return false;
 			at = r->p;
 			if (!read_u32(r, &im->type, "import type index"))
 				return false;
@@ -202,29 +216,26 @@ static bool import_section(struct reader *r, struct wasm_module *m)
 				return fail(r, at, "import %.*s.%.*s: type index %u out of range (%u types)",
 					    (int)im->module.len, im->module.ptr, (int)im->name.len,
 					    im->name.ptr, im->type, m->ntypes);
-			m->nfunc_imports++;
 			break;
 		case WASM_TABLE:
 			if (!read_byte(r, &b, "table import") || !read_limits(r, &min, "table import"))
 				return false;
 			break;
 		case WASM_MEMORY:
-			if (!read_limits(r, &min, "memory import"))
+			if (!read_memory(r, m, "memory import"))
 				return false;
-			note_memory(m, min);
+			m->count[WASM_MEMORY]--; /* counted below, with the others */
 			break;
 		case WASM_GLOBAL:
 			if (!read_byte(r, &b, "global import") || !read_byte(r, &b, "global import"))
 				return false;
 			break;
-		case WASM_TAG:
-			if (!read_byte(r, &b, "tag import") || !read_u32(r, &im->type, "tag import"))
-				return false;
-			break;
 		default:
 			return fail(r, at, "import %u: kind 0x%02x is not defined", i, im->kind);
 		}
+		m->count[im->kind]++;
 	}
+	m->nfunc_imports = m->count[WASM_FUNC];
 	return true;
 }
 
@@ -232,6 +243,7 @@ static bool function_section(struct reader *r, struct wasm_module *m)
 {
 	if (!read_count(r, &m->nfuncs, 1, "function section"))
 		return false;
+	m->count[WASM_FUNC] += m->nfuncs;
 	m->funcs = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *m->funcs);
 	if (!m->funcs)
 		return fail(r, r->p, "out of memory");
@@ -249,14 +261,58 @@ static bool function_section(struct reader *r, struct wasm_module *m)
 static bool memory_section(struct reader *r, struct wasm_module *m)
 {
 	uint32_t n;
-	uint64_t min;
 	if (!read_count(r, &n, 2, "memory section"))
 		return false;
-	for (uint32_t i = 0; i < n; i++) {
-		if (!read_limits(r, &min, "memory section"))
+	for (uint32_t i = 0; i < n; i++)
+		if (!read_memory(r, m, "memory section"))
 			return false;
-		note_memory(m, min);
-	}
+	return true;
+}
+
+/* Tables, globals and tags: only their number, for export indices. */
+static bool count_section(struct reader *r, struct wasm_module *m, uint8_t kind, const char *what)
+{
+	uint32_t n;
+	if (!read_count(r, &n, 1, what))
+		return false;
+	m->count[kind] += n;
+	r->p = r->end;
+	return true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct wasm_export *x = *(const struct wasm_export *const *)a;
+	const struct wasm_export *y = *(const struct wasm_export *const *)b;
+	int c = memcmp(x->name.ptr, y->name.ptr, x->name.len < y->name.len ? x->name.len : y->name.len);
+	if (c)
+		return c;
+	if (x->name.len != y->name.len)
+		return x->name.len < y->name.len ? -1 : 1;
+	return x < y ? -1 : x > y; /* equal names: in file order */
+}
+
+/* Export names are unique: sorted, so that a module of many exports is
+ * not checked in quadratic time.  The second of two is reported. */
+static bool unique_exports(struct reader *r, const struct wasm_module *m)
+{
+	if (m->nexports < 2)
+		return true;
+	const struct wasm_export **sorted = malloc(m->nexports * sizeof *sorted);
+	if (!sorted)
+		return fail(r, r->p, "out of memory");
+	for (uint32_t i = 0; i < m->nexports; i++)
+		sorted[i] = &m->exports[i];
+	qsort(sorted, m->nexports, sizeof *sorted, by_name);
+	const struct wasm_export *dup = NULL;
+	for (uint32_t i = 1; i < m->nexports && !dup; i++)
+		if (sorted[i]->name.len == sorted[i - 1]->name.len &&
+		    memcmp(sorted[i]->name.ptr, sorted[i - 1]->name.ptr, sorted[i]->name.len) == 0)
+			dup = sorted[i];
+	free(sorted);
+	if (dup)
+		return fail(r, (const uint8_t *)dup->name.ptr, "export %.*s: name exported twice",
+			    (int)dup->name.len, dup->name.ptr);
 	return true;
 }
 
@@ -281,17 +337,12 @@ static bool export_section(struct reader *r, struct wasm_module *m)
 		at = r->p;
 		if (!read_u32(r, &x->index, "export index"))
 			return false;
-		for (uint32_t k = 0; k < i; k++)
-			if (m->exports[k].name.len == x->name.len &&
-			    memcmp(m->exports[k].name.ptr, x->name.ptr, x->name.len) == 0)
-				return fail(r, at, "export %.*s: name exported twice", (int)x->name.len,
-					    x->name.ptr);
-		if (x->kind == WASM_FUNC && x->index >= m->nfunc_imports + m->nfuncs)
-			return fail(r, at, "export %.*s: function index %u out of range (%u functions)",
-				    (int)x->name.len, x->name.ptr, x->index,
-				    m->nfunc_imports + m->nfuncs);
+		if (x->index >= m->count[x->kind])
+			return fail(r, at, "export %.*s: %s index %u out of range (%u %ss)",
+				    (int)x->name.len, x->name.ptr, wasm_kind_name(x->kind), x->index,
+				    m->count[x->kind], wasm_kind_name(x->kind));
 	}
-	return true;
+	return unique_exports(r, m);
 }
 
 /* The code section must hold one body per function the function section
@@ -336,8 +387,11 @@ static bool read_section(struct reader *r, uint8_t id, struct wasm_module *m)
 	case 1: return type_section(r, m);
 	case 2: return import_section(r, m);
 	case 3: return function_section(r, m);
+	case 4: return count_section(r, m, WASM_TABLE, "table section");
 	case 5: return memory_section(r, m);
+	case 6: return count_section(r, m, WASM_GLOBAL, "global section");
 	case 7: return export_section(r, m);
+	case 13: return count_section(r, m, WASM_TAG, "tag section");
 	case 10: return code_section(r, m);
 	default:
 		r->p = r->end; /* tables, globals, data...: not needed */

@@ -5,7 +5,8 @@
  *
  * The file is untrusted input.  The reader checks the magic and version,
  * every LEB128 (length and range), every size and count against the bytes
- * left, every index against its table and every name for UTF-8, and stops
+ * left, every type and export index against its table, memory sizes
+ * against their limit and every name for UTF-8, and stops
  * at the first problem with its byte offset.  It reads the type, import,
  * function, memory and export sections and the count of the code section,
  * and skips the others by their size.  Names point into the caller's
@@ -66,6 +67,7 @@ struct wasm_module {
 	uint32_t nfuncs;
 	struct wasm_export *exports;
 	uint32_t nexports;
+	uint32_t count[WASM_TAG + 1]; /* functions, tables, ... imported and defined */
 	bool has_memory;     /* declared or imported */
 	uint64_t memory_min; /* the first memory's initial size, in pages */
 };

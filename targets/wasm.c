@@ -52,6 +52,7 @@ static void add_json(struct wasm *w, const char *path, json_t *doc)
 	strbuf_addstr(&sb, text);
 	strbuf_addch(&sb, '\n');
 	output_add_buf(w->t->out, path, &sb, 0644);
+	strbuf_release(&sb);
 	free(text);
 	json_decref(doc);
 }
@@ -279,6 +280,7 @@ static bool copy_source(struct wasm *w, const struct m_value *src, const char *t
 		digest[12] = '\0';
 	}
 	output_add_buf(w->t->out, to, &sb, 0644);
+	strbuf_release(&sb);
 	return true;
 }
 

@@ -277,6 +277,18 @@ if [ -x "$BUILD/tests/fuzz_replay" ]; then
 		tail -n 30 "$TMP/replay.out"
 	fi
 fi
+if [ -x "$BUILD/tests/fuzz_wasm_replay" ]; then
+	find tests/fuzz/wasm-regressions -type f ! -name '.keep' > "$TMP/replay-wasm.list"
+	# shellcheck disable=SC2046 # file names are ours and have no spaces
+	if "$BUILD/tests/fuzz_wasm_replay" $(cat "$TMP/replay-wasm.list") \
+		examples/*/modules/*.wasm tests/errors/modules/*.wasm \
+		> "$TMP/replay-wasm.out" 2>&1; then
+		ok
+	else
+		bad "fuzz replay (wasm)"
+		tail -n 30 "$TMP/replay-wasm.out"
+	fi
+fi
 
 # ---- memory: no leaks or invalid accesses outside ASan builds ------------------
 case $BUILD in
@@ -300,6 +312,7 @@ esac
 # ---- orchc build: examples' output, compose validation, the writer ------------
 . "$TOP/tests/build.sh"
 . "$TOP/tests/migrations.sh"
+. "$TOP/tests/wasm.sh"
 
 # ---- the generated man page matches the code table ---------------------------
 "$ORCHC" explain --man > "$TMP/diag.7"

@@ -45,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						 .out_dir = "/fuzz/out", .source = "fuzz.orch" };
 			target_compose.emit(&tc);
 			target_kubernetes.emit(&tc);
+			target_wasm.emit(&tc);
 			output_release(&set);
 		}
 		diag_sort(&sema_ctx.diags);

@@ -10,8 +10,8 @@
 ;; errno of a failed read or write, or 1000 + the offset where the input
 ;; stopped being a JPEG.
 ;;
-;; The memory starts at 64 MiB: room for a 12-megapixel JPEG, its copy and
-;; the marker list without growing on a device that advertises the memory.
+;; The memory starts at 1 MiB and grows to twice the picture's size (the
+;; input and its copy).
 ;;
 ;; Build: wat2wasm image-processing.wat -o image-processing.wasm
 (module
@@ -21,7 +21,7 @@
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
 
-  (memory (export "memory") 1024)
+  (memory (export "memory") 16)
 
   ;; 0: file names; 64: iovec; 72: byte count; 76: opened fd;
   ;; 256: the kept markers; 65536: the input, then the output.
@@ -38,19 +38,39 @@
                      (local.get $oflags) (local.get $rights) (i64.const 0) (i32.const 0)
                      (i32.const 76)))
 
-  ;; Reads the whole file into memory at $at, at most $max bytes; the length
-  ;; is stored at 72.  Returns 0 or the errno.
+  ;; Grows the memory to hold $end bytes.  Returns 0, or 48 (ENOMEM).
+  (func $reserve (param $end i32) (result i32)
+    (local $have i32)
+    (local.set $have (i32.shl (memory.size) (i32.const 16)))
+    (if (i32.le_u (local.get $end) (local.get $have)) (then (return (i32.const 0))))
+    (if (i32.eq (memory.grow (i32.shr_u (i32.add (i32.sub (local.get $end) (local.get $have))
+                                                (i32.const 65535))
+                                       (i32.const 16)))
+                (i32.const -1))
+      (then (return (i32.const 48))))
+    (i32.const 0))
+
+  ;; Reads the whole file, at most $max bytes, into memory at $at, growing
+  ;; the memory as it goes; the length is stored at 72.  Returns 0 or the
+  ;; errno.
   (func $read_file (param $name i32) (param $len i32) (param $at i32) (param $max i32)
                    (result i32)
-    (local $fd i32) (local $err i32) (local $total i32)
+    (local $fd i32) (local $err i32) (local $total i32) (local $chunk i32)
     (local.set $err (call $open (local.get $name) (local.get $len) (i32.const 0) (i64.const 2)))
     (if (local.get $err) (then (return (local.get $err))))
     (local.set $fd (i32.load (i32.const 76)))
     (block $eof
       (loop $more
-        (br_if $eof (i32.ge_u (local.get $total) (local.get $max)))
+        ;; 64 KiB at a time, and never past $max.
+        (local.set $chunk (i32.sub (local.get $max) (local.get $total)))
+        (br_if $eof (i32.eqz (local.get $chunk)))
+        (if (i32.gt_u (local.get $chunk) (i32.const 65536))
+          (then (local.set $chunk (i32.const 65536))))
+        (local.set $err (call $reserve (i32.add (i32.add (local.get $at) (local.get $total))
+                                                (local.get $chunk))))
+        (br_if $eof (local.get $err))
         (i32.store (i32.const 64) (i32.add (local.get $at) (local.get $total)))
-        (i32.store (i32.const 68) (i32.sub (local.get $max) (local.get $total)))
+        (i32.store (i32.const 68) (local.get $chunk))
         (local.set $err (call $fd_read (local.get $fd) (i32.const 64) (i32.const 1) (i32.const 72)))
         (br_if $eof (local.get $err))
         (br_if $eof (i32.eqz (i32.load (i32.const 72))))
@@ -106,11 +126,12 @@
       (then (local.set $nkeep (i32.load (i32.const 72)))))
     (local.set $in (global.get $input_at))
     (local.set $err (call $read_file (i32.const 0) (i32.const 10) (local.get $in)
-                      (i32.shr_u (i32.sub (i32.shl (memory.size) (i32.const 16)) (local.get $in))
-                                 (i32.const 1))))
+                                     (i32.const 0x3fff0000)))
     (if (local.get $err) (then (return (local.get $err))))
     (local.set $n (i32.load (i32.const 72)))
     (local.set $out (i32.add (local.get $in) (local.get $n)))
+    (local.set $err (call $reserve (i32.add (local.get $out) (local.get $n))))
+    (if (local.get $err) (then (return (local.get $err))))
     ;; SOI
     (if (i32.or (i32.lt_u (local.get $n) (i32.const 4))
                 (i32.ne (i32.load16_u (local.get $in)) (i32.const 0xd8ff)))
