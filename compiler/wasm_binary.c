@@ -280,36 +280,36 @@ static bool count_section(struct reader *r, struct wasm_module *m, uint8_t kind,
 	return true;
 }
 
+static int name_cmp(const struct wasm_name *a, const struct wasm_name *b)
+{
+	int c = memcmp(a->ptr, b->ptr, a->len < b->len ? a->len : b->len);
+	return c ? c : a->len == b->len ? 0 : a->len < b->len ? -1 : 1;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	const struct wasm_export *x = *(const struct wasm_export *const *)a;
 	const struct wasm_export *y = *(const struct wasm_export *const *)b;
-	int c = memcmp(x->name.ptr, y->name.ptr, x->name.len < y->name.len ? x->name.len : y->name.len);
-	if (c)
-		return c;
-	if (x->name.len != y->name.len)
-		return x->name.len < y->name.len ? -1 : 1;
-	return x < y ? -1 : x > y; /* equal names: in file order */
+	int c = name_cmp(&x->name, &y->name);
+	return c ? c : x < y ? -1 : x > y; /* equal names: in file order */
 }
 
-/* Export names are unique: sorted, so that a module of many exports is
- * not checked in quadratic time.  The second of two is reported. */
-static bool unique_exports(struct reader *r, const struct wasm_module *m)
+/* Export names are unique, checked on the exports sorted by name (kept
+ * for wasm_find_export), so that a module of many exports costs n log n.
+ * The second of two is reported. */
+static bool unique_exports(struct reader *r, struct wasm_module *m)
 {
-	if (m->nexports < 2)
-		return true;
-	const struct wasm_export **sorted = malloc(m->nexports * sizeof *sorted);
+	const struct wasm_export **sorted = malloc((m->nexports ? m->nexports : 1) * sizeof *sorted);
 	if (!sorted)
 		return fail(r, r->p, "out of memory");
 	for (uint32_t i = 0; i < m->nexports; i++)
 		sorted[i] = &m->exports[i];
 	qsort(sorted, m->nexports, sizeof *sorted, by_name);
+	m->by_name = sorted;
 	const struct wasm_export *dup = NULL;
 	for (uint32_t i = 1; i < m->nexports && !dup; i++)
-		if (sorted[i]->name.len == sorted[i - 1]->name.len &&
-		    memcmp(sorted[i]->name.ptr, sorted[i - 1]->name.ptr, sorted[i]->name.len) == 0)
+		if (name_cmp(&sorted[i]->name, &sorted[i - 1]->name) == 0)
 			dup = sorted[i];
-	free(sorted);
 	if (dup)
 		return fail(r, (const uint8_t *)dup->name.ptr, "export %.*s: name exported twice",
 			    (int)dup->name.len, dup->name.ptr);
@@ -467,6 +467,7 @@ void wasm_module_release(struct wasm_module *m)
 	free(m->imports);
 	free(m->funcs);
 	free(m->exports);
+	free(m->by_name);
 	memset(m, 0, sizeof *m);
 }
 
@@ -484,10 +485,19 @@ const struct wasm_functype *wasm_func_type(const struct wasm_module *m, uint32_t
 
 const struct wasm_export *wasm_find_export(const struct wasm_module *m, const char *name)
 {
-	size_t len = strlen(name);
-	for (uint32_t i = 0; i < m->nexports; i++)
-		if (m->exports[i].name.len == len && memcmp(m->exports[i].name.ptr, name, len) == 0)
-			return &m->exports[i];
+	struct wasm_name key = { name, (uint32_t)strlen(name) };
+	uint32_t lo = 0, hi = m->nexports;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct wasm_export *x = m->by_name[mid];
+		int c = name_cmp(&x->name, &key);
+		if (!c)
+			return x;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

@@ -67,6 +67,7 @@ struct wasm_module {
 	uint32_t nfuncs;
 	struct wasm_export *exports;
 	uint32_t nexports;
+	const struct wasm_export **by_name; /* the exports sorted by name */
 	uint32_t count[WASM_TAG + 1]; /* functions, tables, ... imported and defined */
 	bool has_memory;     /* declared or imported */
 	uint64_t memory_min; /* the first memory's initial size, in pages */
