@@ -1,7 +1,8 @@
 #!/bin/sh
 # Writes the semantic benchmark: a stack of $1 services (gen-stack.sh), a
 # catalogue of $2 products with their blocks and workflows, and a fleet of
-# $3 devices with modules and deployments, to stdout.
+# $3 devices with modules and deployments, to stdout.  The modules are the
+# wasmiot example's binaries, which must be copied beside the output.
 set -eu
 here=$(dirname "$0")
 sh "$here/gen-stack.sh" "$1"
@@ -26,11 +27,23 @@ awk -v n="$2" 'BEGIN {
 }'
 awk -v n="$3" 'BEGIN {
 	print "\nfleet bench {"
-	print "  module cam { wasm = \"cam.wasm\", export shot() -> file(\"image/jpeg\") }"
-	print "  module gray { wasm = \"gray.wasm\", export convert(img: file(\"image/jpeg\")) -> file(\"image/png\") }"
+	print "  package_url = \"http://orchestrator:3000/files/bench\""
+	print "  module cam {"
+	print "    wasm = \"camera-capture.wasm\""
+	print "    export take_image() -> file(\"image/jpeg\") {"
+	print "      mount image { stage = output, path = \"image.jpeg\", media_type = \"image/jpeg\" }"
+	print "    }"
+	print "  }"
+	print "  module strip {"
+	print "    wasm = \"image-processing.wasm\""
+	print "    export strip_metadata(img: file(\"image/jpeg\")) -> file(\"image/jpeg\") {"
+	print "      mount input { stage = execution, path = \"input.jpeg\", media_type = \"image/jpeg\" }"
+	print "      mount output { stage = output, path = \"output.jpeg\", media_type = \"image/jpeg\" }"
+	print "    }"
+	print "  }"
 	for (i = 0; i < n; i++)
-		printf "  device d%d { address = \"10.%d.%d.%d:5000\", interfaces = [takeImage, print], memory = 512Mi }\n", i, int(i / 65536) % 256, int(i / 256) % 256, i % 256
+		printf "  device d%d { address = \"10.%d.%d.%d:5000\", interfaces = [takeImageDynamicSize, path_open, fd_read, fd_write, fd_close, print], memory = 512Mi }\n", i, int(i / 65536) % 256, int(i / 256) % 256, i % 256
 	for (i = 0; i < n; i += 10)
-		printf "  deployment dep%d { cam.shot on d%d else d%d -> gray.convert on any }\n", i, i, i + 1
+		printf "  deployment dep%d { cam.take_image on d%d else d%d -> strip.strip_metadata on any }\n", i, i, i + 1
 	print "}"
 }'
