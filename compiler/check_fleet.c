@@ -14,15 +14,6 @@ static const struct m_value *field(const struct m_entity *e, const char *name)
 	return v && v->kind != V_UNSET && v->kind != V_NONE ? v : NULL;
 }
 
-/* The export `fn` of module `m`, or NULL. */
-static const struct m_entity *find_export(const struct m_entity *m, const struct sym *fn)
-{
-	for (uint32_t i = 0; i < m->nchildren; i++)
-		if (m->children[i]->kind == KIND_EXPORT && m->children[i]->name == fn)
-			return m->children[i];
-	return NULL;
-}
-
 static void unknown_export(struct sema *s, const struct m_entity *m, const struct m_value *fn)
 {
 	struct diag *d = diag_report(&s->ctx->diags, E0409, fn->span,
@@ -57,7 +48,7 @@ static void check_chain(struct sema *s, const struct m_entity *dep)
 		if (step->kind != KIND_STEP)
 			continue;
 		const struct m_value *mod = field(step, "module"), *fn = field(step, "function");
-		const struct m_entity *x = mod && fn ? find_export(mod->u.ref.ref, fn->u.sym) : NULL;
+		const struct m_entity *x = mod && fn ? m_child(mod->u.ref.ref, KIND_EXPORT, fn->u.sym) : NULL;
 		if (mod && fn && !x)
 			unknown_export(s, mod->u.ref.ref, fn);
 		bool chained = prev_step && field(prev_step, "chain")->u.i == field(step, "chain")->u.i;

@@ -29,7 +29,8 @@ struct binary {
 	bool ok;
 };
 
-static const struct m_value *set_field(const struct m_entity *e, const char *name)
+/* The field `name` of `e` when it holds a value. */
+static const struct m_value *given(const struct m_entity *e, const char *name)
 {
 	const struct m_value *v = m_get(e, name);
 	return m_is_set(v) ? v : NULL;
@@ -37,7 +38,7 @@ static const struct m_value *set_field(const struct m_entity *e, const char *nam
 
 static void load(struct sema *s, struct binary *b)
 {
-	const struct m_value *v = set_field(b->module, "wasm");
+	const struct m_value *v = given(b->module, "wasm");
 	strbuf_init(&b->bytes);
 	if (!v || v->kind != V_STRING)
 		return;
@@ -100,7 +101,7 @@ static void format_functype(struct strbuf *sb, const struct wasm_functype *f)
 static bool declared_types(struct sema *s, const struct m_entity *x, uint8_t *params,
 			   uint32_t *nparams, int *result)
 {
-	const struct m_value *ps = set_field(x, "params"), *r = set_field(x, "result");
+	const struct m_value *ps = given(x, "params"), *r = given(x, "result");
 	*nparams = 0;
 	for (uint32_t i = 0; ps && i < ps->u.map.len; i++) {
 		const struct m_value *t = ps->u.map.entries[i].value;
@@ -142,7 +143,7 @@ static bool signature_matches(const struct wasm_functype *f, const uint8_t *para
 static void missing_export(struct sema *s, const struct binary *b, const struct m_entity *x,
 			   const struct wasm_export *found)
 {
-	const char *file = set_field(b->module, "wasm")->u.s.ptr;
+	const char *file = given(b->module, "wasm")->u.s.ptr;
 	if (found) {
 		diag_report(&s->ctx->diags, E0416, x->span,
 			    "module '%s' declares the function '%s', but %s exports '%s' as a %s",
@@ -211,7 +212,7 @@ static void check_export(struct sema *s, const struct binary *b, const struct m_
 
 static const char *mount_stage(const struct m_entity *mnt)
 {
-	const struct m_value *v = set_field(mnt, "stage");
+	const struct m_value *v = given(mnt, "stage");
 	return v ? v->u.sym->name : "";
 }
 
@@ -226,7 +227,7 @@ static const char *mount_path(const struct m_entity *mnt)
  * be read. */
 static void check_mount(struct sema *s, const struct m_entity *mnt)
 {
-	const struct m_value *path = set_field(mnt, "path"), *src = set_field(mnt, "source");
+	const struct m_value *path = given(mnt, "path"), *src = given(mnt, "source");
 	if (path && !path_stays_inside(path->u.s.ptr))
 		diag_report(&s->ctx->diags, E0422, path->span,
 			    "mount path '%s' leaves the function's directory: it is a relative "
@@ -286,7 +287,7 @@ static bool has_mount(const struct m_entity *m, const struct m_entity *x, const 
  * parameter is an execution mount, its result the output mount. */
 static void check_file_mounts(struct sema *s, const struct m_entity *m, const struct m_entity *x)
 {
-	const struct m_value *ps = set_field(x, "params"), *r = set_field(x, "result");
+	const struct m_value *ps = given(x, "params"), *r = given(x, "result");
 	for (uint32_t i = 0; ps && i < ps->u.map.len; i++) {
 		const struct m_value *t = ps->u.map.entries[i].value;
 		if (value_type(t) != 0)
@@ -323,7 +324,7 @@ static bool deployment_supplies(const struct m_entity *dep, const char *path)
 	for (uint32_t i = 0; i < dep->nchildren; i++) {
 		const struct m_entity *mnt = dep->children[i];
 		if (mnt->kind == KIND_MOUNT && strcmp(mount_path(mnt), path) == 0 &&
-		    set_field(mnt, "source"))
+		    given(mnt, "source"))
 			return true;
 	}
 	return false;
@@ -333,7 +334,7 @@ static bool deployment_supplies(const struct m_entity *dep, const char *path)
 
 static bool offers(const struct m_entity *dev, const struct wasm_name *name)
 {
-	const struct m_value *ifs = set_field(dev, "interfaces");
+	const struct m_value *ifs = given(dev, "interfaces");
 	for (uint32_t i = 0; ifs && i < ifs->u.list.len; i++) {
 		const char *w = ifs->u.list.items[i]->u.sym->name;
 		if (strlen(w) == name->len && memcmp(w, name->ptr, name->len) == 0)
@@ -368,7 +369,7 @@ static bool fits(const struct binary *b, const struct m_entity *dev, struct strb
 		strbuf_addf(why, "%s%.*s.%.*s", missing++ ? ", " : "lacks ", (int)im->module.len,
 			    im->module.ptr, (int)im->name.len, im->name.ptr);
 	}
-	const struct m_value *mem = set_field(dev, "memory");
+	const struct m_value *mem = given(dev, "memory");
 	/* 2^48 pages (the memory64 limit) are 2^64 bytes: saturate. */
 	uint64_t pages = b->wm.has_memory ? b->wm.memory_min : 0;
 	uint64_t need = pages > UINT64_MAX / WASM_PAGE_SIZE ? UINT64_MAX : pages * WASM_PAGE_SIZE;
@@ -395,13 +396,13 @@ static const struct binary *binary_of(const struct binary *bins, uint32_t n,
 static const struct m_entity *placed_before(const struct m_entity *dep, const struct m_entity *step,
 					     const struct m_entity *dev)
 {
-	const struct m_value *mod = set_field(step, "module"), *fn = set_field(step, "function");
+	const struct m_value *mod = given(step, "module"), *fn = given(step, "function");
 	for (uint32_t i = 0; i < dep->nchildren && dep->children[i] != step; i++) {
 		const struct m_entity *o = dep->children[i];
 		if (o->kind != KIND_STEP)
 			continue;
-		const struct m_value *omod = set_field(o, "module"), *ofn = set_field(o, "function");
-		const struct m_value *devs = set_field(o, "devices");
+		const struct m_value *omod = given(o, "module"), *ofn = given(o, "function");
+		const struct m_value *devs = given(o, "devices");
 		if (!omod || !ofn || !devs || !devs->u.list.len || omod->u.ref.ref != mod->u.ref.ref ||
 		    ofn->u.sym != fn->u.sym)
 			continue;
@@ -443,7 +444,7 @@ static void place_any(struct sema *s, const struct m_entity *fleet, const struct
 	}
 	struct diag *d = diag_report(&s->ctx->diags, E0420, step->span,
 				     "no device of fleet '%s' can run '%s.%s'", fleet->name->name,
-				     b->module->name->name, set_field(step, "function")->u.sym->name);
+				     b->module->name->name, given(step, "function")->u.sym->name);
 	diag_help(&s->ctx->diags, d, "the devices in declaration order:%s",
 		  why.len ? why.buf : " none is declared");
 	strbuf_release(&why);
@@ -452,7 +453,7 @@ static void place_any(struct sema *s, const struct m_entity *fleet, const struct
 static void check_placed(struct sema *s, const struct m_entity *dep, const struct m_entity *step,
 			 const struct binary *b)
 {
-	const struct m_value *devs = set_field(step, "devices");
+	const struct m_value *devs = given(step, "devices");
 	for (uint32_t i = 0; devs && i < devs->u.list.len; i++) {
 		const struct m_value *ref = devs->u.list.items[i];
 		const struct m_entity *dev = ref->u.ref.ref;
@@ -473,7 +474,7 @@ static void check_placed(struct sema *s, const struct m_entity *dep, const struc
 	if (first) {
 		struct diag *d = diag_report(&s->ctx->diags, E0421, step->span,
 					     "'%s.%s' runs on '%s' twice in deployment '%s'",
-					     b->module->name->name, set_field(step, "function")->u.sym->name,
+					     b->module->name->name, given(step, "function")->u.sym->name,
 					     devs->u.list.items[0]->u.ref.ref->name->name, dep->name->name);
 		diag_note(&s->ctx->diags, d, first->span, "first placed here");
 		diag_help(&s->ctx->diags, d, "a supervisor keeps one endpoint and one next step per "
@@ -499,7 +500,7 @@ static bool mounts_deployment_file(const struct m_entity *owner, const char *pat
  * function mounts the path. */
 static void check_supply(struct sema *s, const struct m_entity *dep, const struct m_entity *mnt)
 {
-	if (strcmp(mount_stage(mnt), "deployment") || !set_field(mnt, "source")) {
+	if (strcmp(mount_stage(mnt), "deployment") || !given(mnt, "source")) {
 		diag_report(&s->ctx->diags, E0422, mnt->span,
 			    "mount '%s' of deployment '%s' supplies no file: a deployment's mount "
 			    "has stage = deployment and a source", mnt->name->name, dep->name->name);
@@ -508,16 +509,12 @@ static void check_supply(struct sema *s, const struct m_entity *dep, const struc
 	const char *path = mount_path(mnt);
 	for (uint32_t i = 0; i < dep->nchildren; i++) {
 		const struct m_entity *step = dep->children[i];
-		const struct m_value *mod = set_field(step, "module"), *fn = set_field(step, "function");
+		const struct m_value *mod = given(step, "module"), *fn = given(step, "function");
 		if (step->kind != KIND_STEP || !mod || !fn)
 			continue;
-		const struct m_entity *m = mod->u.ref.ref;
-		if (mounts_deployment_file(m, path))
+		const struct m_entity *m = mod->u.ref.ref, *x = m_child(m, KIND_EXPORT, fn->u.sym);
+		if (mounts_deployment_file(m, path) || (x && mounts_deployment_file(x, path)))
 			return;
-		for (uint32_t k = 0; k < m->nchildren; k++)
-			if (m->children[k]->kind == KIND_EXPORT && m->children[k]->name == fn->u.sym &&
-			    mounts_deployment_file(m->children[k], path))
-				return;
 	}
 	diag_report(&s->ctx->diags, E0422, mnt->span,
 		    "mount '%s' of deployment '%s' supplies '%s', which no function of the "
@@ -532,7 +529,7 @@ static void check_supplied(struct sema *s, const struct m_entity *dep, const str
 	for (uint32_t i = 0; i < owner->nchildren; i++) {
 		const struct m_entity *mnt = owner->children[i];
 		if (mnt->kind != KIND_MOUNT || strcmp(mount_stage(mnt), "deployment") ||
-		    set_field(mnt, "source") || deployment_supplies(dep, mount_path(mnt)))
+		    given(mnt, "source") || deployment_supplies(dep, mount_path(mnt)))
 			continue;
 		struct diag *d = diag_report(&s->ctx->diags, E0422, step->span,
 					     "module '%s' needs its deployment-stage file '%s', and "
@@ -547,10 +544,10 @@ static void check_deployment(struct sema *s, const struct m_entity *fleet, struc
 {
 	for (uint32_t i = 0; i < dep->nchildren; i++) {
 		struct m_entity *step = dep->children[i];
-		const struct m_value *mod = set_field(step, "module");
+		const struct m_value *mod = given(step, "module");
 		if (step->kind == KIND_MOUNT)
 			check_supply(s, dep, step);
-		if (step->kind != KIND_STEP || !mod || !set_field(step, "function"))
+		if (step->kind != KIND_STEP || !mod || !given(step, "function"))
 			continue;
 		const struct binary *b = binary_of(bins, nbins, mod->u.ref.ref);
 		if (!b || !b->ok)
@@ -560,11 +557,9 @@ static void check_deployment(struct sema *s, const struct m_entity *fleet, struc
 		else
 			check_placed(s, dep, step, b);
 		check_supplied(s, dep, step, b->module, b->module);
-		for (uint32_t k = 0; k < b->module->nchildren; k++) {
-			const struct m_entity *x = b->module->children[k];
-			if (x->kind == KIND_EXPORT && x->name == set_field(step, "function")->u.sym)
-				check_supplied(s, dep, step, b->module, x);
-		}
+		const struct m_entity *x = m_child(b->module, KIND_EXPORT, given(step, "function")->u.sym);
+		if (x)
+			check_supplied(s, dep, step, b->module, x);
 	}
 }
 

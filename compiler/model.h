@@ -163,4 +163,14 @@ static inline const struct m_value *m_map_get(const struct m_value *map, const c
 	return NULL;
 }
 
+/** The child of `e` of kind `kind` named `name` (NULL if there is none). */
+static inline const struct m_entity *m_child(const struct m_entity *e, enum block_kind kind,
+					     const struct sym *name)
+{
+	for (uint32_t i = 0; i < e->nchildren; i++)
+		if (e->children[i]->kind == kind && e->children[i]->name == name)
+			return e->children[i];
+	return NULL;
+}
+
 #endif

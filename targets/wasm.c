@@ -77,14 +77,6 @@ static const char *stage_of(const struct m_entity *mnt)
 	return v ? v->u.sym->name : "";
 }
 
-static const struct m_entity *find_export(const struct m_entity *m, const struct sym *fn)
-{
-	for (uint32_t i = 0; i < m->nchildren; i++)
-		if (m->children[i]->kind == KIND_EXPORT && m->children[i]->name == fn)
-			return m->children[i];
-	return NULL;
-}
-
 /* ---- types ------------------------------------------------------------------- */
 
 /* The OpenAPI schema of a declared type: integers and numbers with their
@@ -440,7 +432,7 @@ static bool collect_steps(struct wasm *w, const struct m_entity *dep, struct ste
 			continue;
 		const struct m_value *devs = field(e, "devices");
 		struct step st = { e, field(e, "module")->u.ref.ref, NULL, NULL };
-		st.export = find_export(st.module, field(e, "function")->u.sym);
+		st.export = m_child(st.module, KIND_EXPORT, field(e, "function")->u.sym);
 		st.device = devs && devs->u.list.len ? devs->u.list.items[0]->u.ref.ref : NULL;
 		if (!st.export || !st.device)
 			return false; /* reported by the checks */
