@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct m_value *field(const struct m_entity *e, const char *name)
-{
-	const struct m_value *v = m_get(e, name);
-	return v && v->kind != V_UNSET && v->kind != V_NONE ? v : NULL;
-}
-
 /* Counts code points, as the database does. */
 static uint32_t chars(const struct m_value *v)
 {
@@ -26,7 +20,7 @@ static uint32_t chars(const struct m_value *v)
 static void limit(struct sema *s, const struct m_entity *e, const char *name, uint32_t max,
 		  const char *column)
 {
-	const struct m_value *v = field(e, name);
+	const struct m_value *v = m_field(e, name);
 	if (!v || v->kind != V_STRING || chars(v) <= max)
 		return;
 	diag_report(&s->ctx->diags, E0406, v->span, "%s is %u characters; %s holds at most %u",
@@ -36,7 +30,7 @@ static void limit(struct sema *s, const struct m_entity *e, const char *name, ui
 /* The name a block or product has in the database: `name`, or the identifier. */
 static struct str db_name(const struct m_entity *e)
 {
-	const struct m_value *v = field(e, "name");
+	const struct m_value *v = m_field(e, "name");
 	if (v && v->kind == V_STRING)
 		return (struct str){ v->u.s.ptr, v->u.s.len };
 	return sym_str(e->name);
@@ -112,7 +106,7 @@ static void visit_block(struct sema *s, struct m_entity *b, entity_vec *path)
 	}
 	b->scratch = GREY;
 	vec_push(path, b);
-	const struct m_value *deps = field(b, "depends_on");
+	const struct m_value *deps = m_field(b, "depends_on");
 	for (uint32_t i = 0; deps && i < deps->u.list.len; i++)
 		visit_block(s, deps->u.list.items[i]->u.ref.ref, path);
 	path->len--;
@@ -147,9 +141,9 @@ static void check_products(struct sema *s, const struct m_entity *cat)
 			cat->children[i]->scratch = 0;
 	for (uint32_t j = 0; j < cat->nchildren; j++) {
 		const struct m_entity *w = cat->children[j];
-		const struct m_value *target = w->kind == KIND_WORKFLOW ? field(w, "target") : NULL;
+		const struct m_value *target = w->kind == KIND_WORKFLOW ? m_field(w, "target") : NULL;
 		if (target && (target->u.sym == create || target->u.sym == terminate))
-			mark_links(field(w, "product"), target->u.sym == create ? CAN_CREATE : CAN_TERMINATE);
+			mark_links(m_field(w, "product"), target->u.sym == create ? CAN_CREATE : CAN_TERMINATE);
 	}
 	for (uint32_t i = 0; i < cat->nchildren; i++) {
 		const struct m_entity *p = cat->children[i];
@@ -196,8 +190,8 @@ void check_catalogs(struct sema *s)
 				limit(s, e, "name", 510, "resource_types.resource_type");
 				break;
 			case KIND_WORKFLOW: {
-				const struct m_value *target = field(e, "target");
-				const struct m_value *usable = field(e, "usable_in");
+				const struct m_value *target = m_field(e, "target");
+				const struct m_value *usable = m_field(e, "usable_in");
 				if (target && target->u.sym == create && usable) {
 					struct diag *d = diag_report(&s->ctx->diags, E0408, usable->span,
 								     "create workflow '%s' cannot have usable_in",

@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct m_value *field(const struct m_entity *e, const char *name)
-{
-	const struct m_value *v = m_get(e, name);
-	return v && v->kind != V_UNSET && v->kind != V_NONE ? v : NULL;
-}
-
 static void unknown_export(struct sema *s, const struct m_entity *m, const struct m_value *fn)
 {
 	struct diag *d = diag_report(&s->ctx->diags, E0409, fn->span,
@@ -47,14 +41,14 @@ static void check_chain(struct sema *s, const struct m_entity *dep)
 		const struct m_entity *step = dep->children[i];
 		if (step->kind != KIND_STEP)
 			continue;
-		const struct m_value *mod = field(step, "module"), *fn = field(step, "function");
+		const struct m_value *mod = m_field(step, "module"), *fn = m_field(step, "function");
 		const struct m_entity *x = mod && fn ? m_child(mod->u.ref.ref, KIND_EXPORT, fn->u.sym) : NULL;
 		if (mod && fn && !x)
 			unknown_export(s, mod->u.ref.ref, fn);
-		bool chained = prev_step && field(prev_step, "chain")->u.i == field(step, "chain")->u.i;
+		bool chained = prev_step && m_field(prev_step, "chain")->u.i == m_field(step, "chain")->u.i;
 		if (x && prev_export && chained) {
-			const struct m_value *out = field(prev_export, "result");
-			const struct m_value *in = field(x, "params");
+			const struct m_value *out = m_field(prev_export, "result");
+			const struct m_value *in = m_field(x, "params");
 			uint32_t nin = in ? in->u.map.len : 0;
 			if (out && nin == 1 && !same_text(out, in->u.map.entries[0].value)) {
 				struct diag *d = diag_report(&s->ctx->diags, E0410, step->span,
@@ -79,7 +73,7 @@ static void check_chain(struct sema *s, const struct m_entity *dep)
 
 static void check_address(struct sema *s, const struct m_entity *dev)
 {
-	const struct m_value *a = field(dev, "address");
+	const struct m_value *a = m_field(dev, "address");
 	if (!a || a->kind != V_STRING)
 		return;
 	const char *colon = memchr(a->u.s.ptr, ':', a->u.s.len);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet.h"
 #include "paths.h"
 #include "wasm_binary.h"
 
@@ -29,16 +30,9 @@ struct binary {
 	bool ok;
 };
 
-/* The field `name` of `e` when it holds a value. */
-static const struct m_value *given(const struct m_entity *e, const char *name)
-{
-	const struct m_value *v = m_get(e, name);
-	return m_is_set(v) ? v : NULL;
-}
-
 static void load(struct sema *s, struct binary *b)
 {
-	const struct m_value *v = given(b->module, "wasm");
+	const struct m_value *v = m_field(b->module, "wasm");
 	strbuf_init(&b->bytes);
 	if (!v || v->kind != V_STRING)
 		return;
@@ -73,7 +67,7 @@ static int value_type(const struct m_value *t)
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(t->u.s.ptr, map[i].name) == 0)
 			return map[i].type;
-	return strncmp(t->u.s.ptr, "file(", 5) == 0 ? 0 : -1;
+	return fleet_is_file(t->u.s.ptr) ? 0 : -1;
 }
 
 static void format_types(struct strbuf *sb, const uint8_t *types, uint32_t n)
@@ -98,11 +92,12 @@ static void format_functype(struct strbuf *sb, const struct wasm_functype *f)
 /* The declared signature in wasm terms; false (reported) when a type has
  * no wasm value.  A file parameter is a mount, not an argument; a file or
  * missing result may come back as nothing or as an i32 status. */
-static bool declared_types(struct sema *s, const struct m_entity *x, uint8_t *params,
+static bool declared_types(struct sema *s, const struct m_entity *x, uint8_t **params,
 			   uint32_t *nparams, int *result)
 {
-	const struct m_value *ps = given(x, "params"), *r = given(x, "result");
+	const struct m_value *ps = m_field(x, "params"), *r = m_field(x, "result");
 	*nparams = 0;
+	*params = arena_alloc(&s->ctx->arena, (ps ? ps->u.map.len : 0) + 1);
 	for (uint32_t i = 0; ps && i < ps->u.map.len; i++) {
 		const struct m_value *t = ps->u.map.entries[i].value;
 		int vt = value_type(t);
@@ -115,8 +110,8 @@ static bool declared_types(struct sema *s, const struct m_entity *x, uint8_t *pa
 						     "for a file passed as a mount");
 			return false;
 		}
-		if (vt && *nparams < 64)
-			params[(*nparams)++] = (uint8_t)vt;
+		if (vt)
+			(*params)[(*nparams)++] = (uint8_t)vt;
 	}
 	*result = r ? value_type(r) : 0;
 	if (*result < 0) {
@@ -143,7 +138,7 @@ static bool signature_matches(const struct wasm_functype *f, const uint8_t *para
 static void missing_export(struct sema *s, const struct binary *b, const struct m_entity *x,
 			   const struct wasm_export *found)
 {
-	const char *file = given(b->module, "wasm")->u.s.ptr;
+	const char *file = m_field(b->module, "wasm")->u.s.ptr;
 	if (found) {
 		diag_report(&s->ctx->diags, E0416, x->span,
 			    "module '%s' declares the function '%s', but %s exports '%s' as a %s",
@@ -185,10 +180,10 @@ static void check_export(struct sema *s, const struct binary *b, const struct m_
 		missing_export(s, b, x, e);
 		return;
 	}
-	uint8_t params[64];
+	uint8_t *params;
 	uint32_t nparams;
 	int result;
-	if (!declared_types(s, x, params, &nparams, &result))
+	if (!declared_types(s, x, &params, &nparams, &result))
 		return;
 	const struct wasm_functype *f = wasm_func_type(&b->wm, e->index);
 	if (signature_matches(f, params, nparams, result))
@@ -210,24 +205,11 @@ static void check_export(struct sema *s, const struct binary *b, const struct m_
 
 /* ---- mounts ---------------------------------------------------------------- */
 
-static const char *mount_stage(const struct m_entity *mnt)
-{
-	const struct m_value *v = given(mnt, "stage");
-	return v ? v->u.sym->name : "";
-}
-
-/* The file name on the device: `path`, or the mount's name. */
-static const char *mount_path(const struct m_entity *mnt)
-{
-	const char *p = m_string(mnt, "path");
-	return p ? p : mnt->name->name;
-}
-
 /* Every mount: its path stays in the function's directory, its source can
  * be read. */
 static void check_mount(struct sema *s, const struct m_entity *mnt)
 {
-	const struct m_value *path = given(mnt, "path"), *src = given(mnt, "source");
+	const struct m_value *path = m_field(mnt, "path"), *src = m_field(mnt, "source");
 	if (path && !path_stays_inside(path->u.s.ptr))
 		diag_report(&s->ctx->diags, E0422, path->span,
 			    "mount path '%s' leaves the function's directory: it is a relative "
@@ -256,14 +238,6 @@ static void check_mounts(struct sema *s, const struct m_entity *e)
 			check_mount(s, e->children[i]);
 }
 
-/* The media type of a file("...") type text, or "" for any. */
-static struct str file_media(const struct m_value *t)
-{
-	const char *p = t->u.s.ptr + 6; /* after file(" */
-	const char *q = strchr(p, '"');
-	return (struct str){ p, q ? (size_t)(q - p) : 0 };
-}
-
 /* Whether export `x` of module `m` (or `m` itself) mounts a file of `stage`
  * and media type `media` (any when empty). */
 static bool has_mount(const struct m_entity *m, const struct m_entity *x, const char *stage,
@@ -273,7 +247,7 @@ static bool has_mount(const struct m_entity *m, const struct m_entity *x, const 
 	for (int o = 0; o < 2; o++)
 		for (uint32_t i = 0; i < owners[o]->nchildren; i++) {
 			const struct m_entity *mnt = owners[o]->children[i];
-			if (mnt->kind != KIND_MOUNT || strcmp(mount_stage(mnt), stage) != 0)
+			if (mnt->kind != KIND_MOUNT || strcmp(fleet_mount_stage(mnt), stage) != 0)
 				continue;
 			const char *mt = m_string(mnt, "media_type");
 			if (!media.len || (mt && strlen(mt) == media.len &&
@@ -287,12 +261,12 @@ static bool has_mount(const struct m_entity *m, const struct m_entity *x, const 
  * parameter is an execution mount, its result the output mount. */
 static void check_file_mounts(struct sema *s, const struct m_entity *m, const struct m_entity *x)
 {
-	const struct m_value *ps = given(x, "params"), *r = given(x, "result");
+	const struct m_value *ps = m_field(x, "params"), *r = m_field(x, "result");
 	for (uint32_t i = 0; ps && i < ps->u.map.len; i++) {
 		const struct m_value *t = ps->u.map.entries[i].value;
 		if (value_type(t) != 0)
 			continue;
-		struct str media = file_media(t);
+		struct str media = fleet_file_media(t->u.s.ptr);
 		if (has_mount(m, x, "execution", media))
 			continue;
 		struct diag *d = diag_report(&s->ctx->diags, E0418, t->span,
@@ -305,7 +279,7 @@ static void check_file_mounts(struct sema *s, const struct m_entity *m, const st
 					     "media_type = \"%.*s\" }", (int)media.len, media.ptr);
 	}
 	if (r && value_type(r) == 0) {
-		struct str media = file_media(r);
+		struct str media = fleet_file_media(r->u.s.ptr);
 		if (has_mount(m, x, "output", media))
 			return;
 		struct diag *d = diag_report(&s->ctx->diags, E0418, r->span,
@@ -317,24 +291,11 @@ static void check_file_mounts(struct sema *s, const struct m_entity *m, const st
 	}
 }
 
-/* A deployment-stage file is downloaded with every deployment: it needs a
- * source, in the module or in each deployment that uses the module. */
-static bool deployment_supplies(const struct m_entity *dep, const char *path)
-{
-	for (uint32_t i = 0; i < dep->nchildren; i++) {
-		const struct m_entity *mnt = dep->children[i];
-		if (mnt->kind == KIND_MOUNT && strcmp(mount_path(mnt), path) == 0 &&
-		    given(mnt, "source"))
-			return true;
-	}
-	return false;
-}
-
 /* ---- placement --------------------------------------------------------------- */
 
 static bool offers(const struct m_entity *dev, const struct wasm_name *name)
 {
-	const struct m_value *ifs = given(dev, "interfaces");
+	const struct m_value *ifs = m_field(dev, "interfaces");
 	for (uint32_t i = 0; ifs && i < ifs->u.list.len; i++) {
 		const char *w = ifs->u.list.items[i]->u.sym->name;
 		if (strlen(w) == name->len && memcmp(w, name->ptr, name->len) == 0)
@@ -369,7 +330,7 @@ static bool fits(const struct binary *b, const struct m_entity *dev, struct strb
 		strbuf_addf(why, "%s%.*s.%.*s", missing++ ? ", " : "lacks ", (int)im->module.len,
 			    im->module.ptr, (int)im->name.len, im->name.ptr);
 	}
-	const struct m_value *mem = given(dev, "memory");
+	const struct m_value *mem = m_field(dev, "memory");
 	/* 2^48 pages (the memory64 limit) are 2^64 bytes: saturate. */
 	uint64_t pages = b->wm.has_memory ? b->wm.memory_min : 0;
 	uint64_t need = pages > UINT64_MAX / WASM_PAGE_SIZE ? UINT64_MAX : pages * WASM_PAGE_SIZE;
@@ -396,13 +357,13 @@ static const struct binary *binary_of(const struct binary *bins, uint32_t n,
 static const struct m_entity *placed_before(const struct m_entity *dep, const struct m_entity *step,
 					     const struct m_entity *dev)
 {
-	const struct m_value *mod = given(step, "module"), *fn = given(step, "function");
+	const struct m_value *mod = m_field(step, "module"), *fn = m_field(step, "function");
 	for (uint32_t i = 0; i < dep->nchildren && dep->children[i] != step; i++) {
 		const struct m_entity *o = dep->children[i];
 		if (o->kind != KIND_STEP)
 			continue;
-		const struct m_value *omod = given(o, "module"), *ofn = given(o, "function");
-		const struct m_value *devs = given(o, "devices");
+		const struct m_value *omod = m_field(o, "module"), *ofn = m_field(o, "function");
+		const struct m_value *devs = m_field(o, "devices");
 		if (!omod || !ofn || !devs || !devs->u.list.len || omod->u.ref.ref != mod->u.ref.ref ||
 		    ofn->u.sym != fn->u.sym)
 			continue;
@@ -444,7 +405,7 @@ static void place_any(struct sema *s, const struct m_entity *fleet, const struct
 	}
 	struct diag *d = diag_report(&s->ctx->diags, E0420, step->span,
 				     "no device of fleet '%s' can run '%s.%s'", fleet->name->name,
-				     b->module->name->name, given(step, "function")->u.sym->name);
+				     b->module->name->name, m_field(step, "function")->u.sym->name);
 	diag_help(&s->ctx->diags, d, "the devices in declaration order:%s",
 		  why.len ? why.buf : " none is declared");
 	strbuf_release(&why);
@@ -453,7 +414,7 @@ static void place_any(struct sema *s, const struct m_entity *fleet, const struct
 static void check_placed(struct sema *s, const struct m_entity *dep, const struct m_entity *step,
 			 const struct binary *b)
 {
-	const struct m_value *devs = given(step, "devices");
+	const struct m_value *devs = m_field(step, "devices");
 	for (uint32_t i = 0; devs && i < devs->u.list.len; i++) {
 		const struct m_value *ref = devs->u.list.items[i];
 		const struct m_entity *dev = ref->u.ref.ref;
@@ -474,7 +435,7 @@ static void check_placed(struct sema *s, const struct m_entity *dep, const struc
 	if (first) {
 		struct diag *d = diag_report(&s->ctx->diags, E0421, step->span,
 					     "'%s.%s' runs on '%s' twice in deployment '%s'",
-					     b->module->name->name, given(step, "function")->u.sym->name,
+					     b->module->name->name, m_field(step, "function")->u.sym->name,
 					     devs->u.list.items[0]->u.ref.ref->name->name, dep->name->name);
 		diag_note(&s->ctx->diags, d, first->span, "first placed here");
 		diag_help(&s->ctx->diags, d, "a supervisor keeps one endpoint and one next step per "
@@ -483,37 +444,25 @@ static void check_placed(struct sema *s, const struct m_entity *dep, const struc
 	}
 }
 
-/* Whether `owner` (a module or export) mounts `path` at the deployment stage. */
-static bool mounts_deployment_file(const struct m_entity *owner, const char *path)
-{
-	for (uint32_t i = 0; i < owner->nchildren; i++) {
-		const struct m_entity *mnt = owner->children[i];
-		if (mnt->kind == KIND_MOUNT && strcmp(mount_stage(mnt), "deployment") == 0 &&
-		    strcmp(mount_path(mnt), path) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* A deployment's mount supplies the deployment-stage file of that path to
  * the modules of its steps: it has a source, and some step's module or
  * function mounts the path. */
 static void check_supply(struct sema *s, const struct m_entity *dep, const struct m_entity *mnt)
 {
-	if (strcmp(mount_stage(mnt), "deployment") || !given(mnt, "source")) {
+	if (strcmp(fleet_mount_stage(mnt), "deployment") || !m_field(mnt, "source")) {
 		diag_report(&s->ctx->diags, E0422, mnt->span,
 			    "mount '%s' of deployment '%s' supplies no file: a deployment's mount "
 			    "has stage = deployment and a source", mnt->name->name, dep->name->name);
 		return;
 	}
-	const char *path = mount_path(mnt);
+	const char *path = fleet_mount_path(mnt);
 	for (uint32_t i = 0; i < dep->nchildren; i++) {
 		const struct m_entity *step = dep->children[i];
-		const struct m_value *mod = given(step, "module"), *fn = given(step, "function");
+		const struct m_value *mod = m_field(step, "module"), *fn = m_field(step, "function");
 		if (step->kind != KIND_STEP || !mod || !fn)
 			continue;
 		const struct m_entity *m = mod->u.ref.ref, *x = m_child(m, KIND_EXPORT, fn->u.sym);
-		if (mounts_deployment_file(m, path) || (x && mounts_deployment_file(x, path)))
+		if (fleet_deployment_mount(m, path) || (x && fleet_deployment_mount(x, path)))
 			return;
 	}
 	diag_report(&s->ctx->diags, E0422, mnt->span,
@@ -528,13 +477,13 @@ static void check_supplied(struct sema *s, const struct m_entity *dep, const str
 {
 	for (uint32_t i = 0; i < owner->nchildren; i++) {
 		const struct m_entity *mnt = owner->children[i];
-		if (mnt->kind != KIND_MOUNT || strcmp(mount_stage(mnt), "deployment") ||
-		    given(mnt, "source") || deployment_supplies(dep, mount_path(mnt)))
+		if (mnt->kind != KIND_MOUNT || strcmp(fleet_mount_stage(mnt), "deployment") ||
+		    m_field(mnt, "source") || fleet_supplied(dep, fleet_mount_path(mnt)))
 			continue;
 		struct diag *d = diag_report(&s->ctx->diags, E0422, step->span,
 					     "module '%s' needs its deployment-stage file '%s', and "
 					     "neither the mount nor deployment '%s' gives its source",
-					     module->name->name, mount_path(mnt), dep->name->name);
+					     module->name->name, fleet_mount_path(mnt), dep->name->name);
 		diag_note(&s->ctx->diags, d, mnt->span, "the mount");
 	}
 }
@@ -544,10 +493,10 @@ static void check_deployment(struct sema *s, const struct m_entity *fleet, struc
 {
 	for (uint32_t i = 0; i < dep->nchildren; i++) {
 		struct m_entity *step = dep->children[i];
-		const struct m_value *mod = given(step, "module");
+		const struct m_value *mod = m_field(step, "module");
 		if (step->kind == KIND_MOUNT)
 			check_supply(s, dep, step);
-		if (step->kind != KIND_STEP || !mod || !given(step, "function"))
+		if (step->kind != KIND_STEP || !mod || !m_field(step, "function"))
 			continue;
 		const struct binary *b = binary_of(bins, nbins, mod->u.ref.ref);
 		if (!b || !b->ok)
@@ -557,7 +506,7 @@ static void check_deployment(struct sema *s, const struct m_entity *fleet, struc
 		else
 			check_placed(s, dep, step, b);
 		check_supplied(s, dep, step, b->module, b->module);
-		const struct m_entity *x = m_child(b->module, KIND_EXPORT, given(step, "function")->u.sym);
+		const struct m_entity *x = m_child(b->module, KIND_EXPORT, m_field(step, "function")->u.sym);
 		if (x)
 			check_supplied(s, dep, step, b->module, x);
 	}

@@ -768,17 +768,6 @@ static void flush_text(struct decoder *d)
 	strbuf_reset(&d->text);
 }
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes one escape starting at the backslash; returns the bytes consumed. */
 static uint32_t decode_escape(struct decoder *d, uint32_t i, uint32_t end)
 {
@@ -796,8 +785,8 @@ static uint32_t decode_escape(struct decoder *d, uint32_t i, uint32_t end)
 			uint32_t j = i + 3;
 			unsigned cp = 0;
 			int n = 0;
-			while (j < end && hex_value((unsigned char)lx->text[j]) >= 0 && n < 7) {
-				cp = cp * 16 + (unsigned)hex_value((unsigned char)lx->text[j]);
+			while (j < end && hex_digit_value((unsigned char)lx->text[j]) >= 0 && n < 7) {
+				cp = cp * 16 + (unsigned)hex_digit_value((unsigned char)lx->text[j]);
 				j++, n++;
 			}
 			if (j < end && lx->text[j] == '}' && n >= 1 && n <= 6) {

@@ -128,6 +128,13 @@ static inline bool m_is_set(const struct m_value *v)
 	return v && v->kind != V_UNSET && v->kind != V_NONE;
 }
 
+/** The field called `name` when it holds a value, or NULL. */
+static inline const struct m_value *m_field(const struct m_entity *e, const char *name)
+{
+	const struct m_value *v = m_get(e, name);
+	return m_is_set(v) ? v : NULL;
+}
+
 /** The string field called `name`, or NULL when it is not set. */
 static inline const char *m_string(const struct m_entity *e, const char *name)
 {

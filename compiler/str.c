@@ -273,3 +273,14 @@ int strbuf_read_file(struct strbuf *sb, const char *path)
 	fclose(f);
 	return err;
 }
+
+int hex_digit_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

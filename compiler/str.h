@@ -70,6 +70,9 @@ void strbuf_add_utf8(struct strbuf *sb, unsigned cp);
  */
 size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp);
 
+/** The value of hexadecimal digit `c` (either case), or -1. */
+int hex_digit_value(int c);
+
 /** Levenshtein distance, capped: returns `cap` + 1 once it is exceeded. */
 size_t edit_distance(struct str a, struct str b, size_t cap);
 

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "str.h"
+
 struct sha1 {
 	uint32_t h[5];
 	uint64_t len;
@@ -80,17 +82,6 @@ static void sha1_final(struct sha1 *s, unsigned char out[20])
 		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The 16 bytes of a UUID in canonical form (8-4-4-4-12 hex digits). */
 static int uuid_parse(const char *s, unsigned char out[16])
 {
@@ -101,7 +92,7 @@ static int uuid_parse(const char *s, unsigned char out[16])
 				return -1;
 			continue;
 		}
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		int hi = hex_digit_value(s[i]), lo = hex_digit_value(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[n++] = (unsigned char)(hi << 4 | lo);

@@ -19,6 +19,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "fleet.h"
 #include "lex.h"
 #include "model.h"
 #include "orchc.h"
@@ -37,12 +38,6 @@ struct wasm {
 	const char *package; /* package_url without a trailing '/' */
 	char ns[37];         /* the fleet's UUID namespace */
 };
-
-static const struct m_value *field(const struct m_entity *e, const char *name)
-{
-	const struct m_value *v = m_get(e, name);
-	return m_is_set(v) ? v : NULL;
-}
 
 static void add_json(struct wasm *w, const char *path, json_t *doc)
 {
@@ -65,18 +60,6 @@ static const char *id_of(struct wasm *w, const char *kind, const char *name)
 	return id;
 }
 
-static const char *mount_path(const struct m_entity *mnt)
-{
-	const char *p = m_string(mnt, "path");
-	return p ? p : mnt->name->name;
-}
-
-static const char *stage_of(const struct m_entity *mnt)
-{
-	const struct m_value *v = field(mnt, "stage");
-	return v ? v->u.sym->name : "";
-}
-
 /* ---- types ------------------------------------------------------------------- */
 
 /* The OpenAPI schema of a declared type: integers and numbers with their
@@ -93,18 +76,13 @@ static json_t *type_schema(const char *type)
 	return json_pack("{s:s, s:s}", "type", "string", "format", "binary");
 }
 
-static bool is_file(const char *type)
-{
-	return strncmp(type, "file(", 5) == 0;
-}
-
 /* The media type of a result: a file's own, JSON for a number. */
 static const char *result_media(struct wasm *w, const char *type)
 {
-	if (!type || !is_file(type) || type[6] == '"')
-		return type && is_file(type) ? "application/octet-stream" : "application/json";
-	const char *end = strchr(type + 6, '"');
-	return arena_strndup(w->a, type + 6, (size_t)(end - type - 6));
+	if (!type || !fleet_is_file(type))
+		return "application/json";
+	struct str media = fleet_file_media(type);
+	return media.len ? arena_strndup(w->a, media.ptr, media.len) : "application/octet-stream";
 }
 
 /* ---- one export: OpenAPI operation and endpoint ------------------------------ */
@@ -118,11 +96,11 @@ static json_t *mounts_of(const struct m_entity *m, const struct m_entity *x, con
 	for (int o = 0; o < 2; o++)
 		for (uint32_t i = 0; i < owners[o]->nchildren; i++) {
 			const struct m_entity *mnt = owners[o]->children[i];
-			if (mnt->kind != KIND_MOUNT || (stage && strcmp(stage_of(mnt), stage) != 0))
+			if (mnt->kind != KIND_MOUNT || (stage && strcmp(fleet_mount_stage(mnt), stage) != 0))
 				continue;
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "path", mount_path(mnt),
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "path", fleet_mount_path(mnt),
 							     "media_type", m_string(mnt, "media_type"),
-							     "stage", stage_of(mnt)));
+							     "stage", fleet_mount_stage(mnt)));
 		}
 	return arr;
 }
@@ -130,10 +108,10 @@ static json_t *mounts_of(const struct m_entity *m, const struct m_entity *x, con
 static json_t *query_parameters(const struct m_entity *x)
 {
 	json_t *params = json_array();
-	const struct m_value *ps = field(x, "params");
+	const struct m_value *ps = m_field(x, "params");
 	for (uint32_t i = 0; ps && i < ps->u.map.len; i++) {
 		const char *type = ps->u.map.entries[i].value->u.s.ptr;
-		if (is_file(type))
+		if (fleet_is_file(type))
 			continue; /* a mount, in the request body */
 		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:o}", "name",
 							ps->u.map.entries[i].key->name, "in", "query",
@@ -168,13 +146,13 @@ static json_t *request_body(const struct m_entity *m, const struct m_entity *x)
 
 static json_t *response_schema(const struct m_entity *x)
 {
-	const struct m_value *r = field(x, "result");
+	const struct m_value *r = m_field(x, "result");
 	return r ? type_schema(r->u.s.ptr) : json_object();
 }
 
 static const char *method_of(const struct m_entity *x)
 {
-	const struct m_value *v = field(x, "method");
+	const struct m_value *v = m_field(x, "method");
 	return v ? v->u.sym->name : "post";
 }
 
@@ -197,7 +175,7 @@ static const char *doc_or(struct wasm *w, const struct m_entity *e, const char *
 
 static json_t *operation(struct wasm *w, const struct m_entity *m, const struct m_entity *x)
 {
-	const struct m_value *r = field(x, "result");
+	const struct m_value *r = m_field(x, "result");
 	const char *media = result_media(w, r ? r->u.s.ptr : NULL);
 	json_t *op = json_pack("{s:s, s:s, s:o}", "summary",
 			       doc_or(w, x, arena_printf(w->a, "Call %s", x->name->name)),
@@ -282,18 +260,18 @@ static void emit_module_files(struct wasm *w, const struct m_entity *m, const st
 {
 	for (uint32_t i = 0; i < owner->nchildren; i++) {
 		const struct m_entity *c = owner->children[i];
-		const struct m_value *src = c->kind == KIND_MOUNT ? field(c, "source") : NULL;
+		const struct m_value *src = c->kind == KIND_MOUNT ? m_field(c, "source") : NULL;
 		if (c->kind == KIND_EXPORT)
 			emit_module_files(w, m, c);
 		else if (src)
 			copy_source(w, src, arena_printf(w->a, "%s/%s.files/%s", w->dir, m->name->name,
-							 mount_path(c)), NULL);
+							 fleet_mount_path(c)), NULL);
 	}
 }
 
 static void emit_module(struct wasm *w, const struct m_entity *m)
 {
-	const struct m_value *bin = field(m, "wasm");
+	const struct m_value *bin = m_field(m, "wasm");
 	char digest[13] = "";
 	if (!bin || !copy_source(w, bin, arena_printf(w->a, "%s/%s.wasm", w->dir, m->name->name),
 				 digest))
@@ -310,7 +288,7 @@ struct step {
 
 static json_t *endpoint(struct wasm *w, const char *dep_id, const struct step *st)
 {
-	const struct m_value *r = field(st->export, "result");
+	const struct m_value *r = m_field(st->export, "result");
 	json_t *request = json_pack("{s:o}", "parameters", query_parameters(st->export));
 	json_t *body = request_body(st->module, st->export);
 	if (body)
@@ -322,44 +300,32 @@ static json_t *endpoint(struct wasm *w, const char *dep_id, const struct step *s
 			 result_media(w, r ? r->u.s.ptr : NULL), "schema", response_schema(st->export));
 }
 
-/* Whether `owner` (a module, or one of its exports) mounts `path` at the
- * deployment stage. */
-static bool mounts_file(const struct m_entity *owner, const char *path)
+/* The deployment-stage files module `m` needs in a deployment are those of
+ * the module and of the exports the deployment's steps call: the ones the
+ * checks demand a source for. */
+static bool needs_file(const struct step *steps, uint32_t n, const struct m_entity *m,
+		       const char *path)
 {
-	for (uint32_t i = 0; i < owner->nchildren; i++) {
-		const struct m_entity *c = owner->children[i];
-		if (c->kind == KIND_EXPORT ? mounts_file(c, path)
-		    : c->kind == KIND_MOUNT && strcmp(stage_of(c), "deployment") == 0 &&
-			      strcmp(mount_path(c), path) == 0)
+	if (fleet_deployment_mount(m, path))
+		return true;
+	for (uint32_t k = 0; k < n; k++)
+		if (steps[k].module == m && fleet_deployment_mount(steps[k].export, path))
 			return true;
-	}
 	return false;
 }
 
-/* Whether the deployment supplies the deployment-stage file `path`. */
-static const struct m_entity *supplied(const struct m_entity *dep, const char *path)
-{
-	for (uint32_t i = 0; i < dep->nchildren; i++) {
-		const struct m_entity *mnt = dep->children[i];
-		if (mnt->kind == KIND_MOUNT && strcmp(mount_path(mnt), path) == 0)
-			return mnt;
-	}
-	return NULL;
-}
-
-/* urls.other: every deployment-stage file of the module and its exports,
- * from the deployment's directory when it supplies the file. */
-static void other_urls(struct wasm *w, const struct m_entity *dep, const struct m_entity *m,
-		       const struct m_entity *owner, json_t *other)
+/* Adds to urls.other the deployment-stage files `owner` (module `m` or one
+ * of its exports) mounts: from the deployment's directory when it
+ * supplies the file, else the module's. */
+static void add_other_urls(struct wasm *w, const struct m_entity *dep, const struct m_entity *m,
+			   const struct m_entity *owner, json_t *other)
 {
 	for (uint32_t i = 0; i < owner->nchildren; i++) {
 		const struct m_entity *c = owner->children[i];
-		if (c->kind == KIND_EXPORT)
-			other_urls(w, dep, m, c, other);
-		if (c->kind != KIND_MOUNT || strcmp(stage_of(c), "deployment") != 0)
+		if (c->kind != KIND_MOUNT || strcmp(fleet_mount_stage(c), "deployment") != 0)
 			continue;
-		const char *path = mount_path(c);
-		const char *url = supplied(dep, path)
+		const char *path = fleet_mount_path(c);
+		const char *url = fleet_supplied(dep, path)
 			? arena_printf(w->a, "%s/%s/%s.files/%s", w->package, dep->name->name,
 				       m->name->name, path)
 			: arena_printf(w->a, "%s/%s.files/%s", w->package, m->name->name, path);
@@ -367,10 +333,14 @@ static void other_urls(struct wasm *w, const struct m_entity *dep, const struct 
 	}
 }
 
-static json_t *module_entry(struct wasm *w, const struct m_entity *dep, const struct m_entity *m)
+static json_t *module_entry(struct wasm *w, const struct m_entity *dep, const struct step *steps,
+			    uint32_t n, const struct m_entity *m)
 {
 	json_t *other = json_object();
-	other_urls(w, dep, m, m, other);
+	add_other_urls(w, dep, m, m, other);
+	for (uint32_t k = 0; k < n; k++)
+		if (steps[k].module == m)
+			add_other_urls(w, dep, m, steps[k].export, other);
 	return json_pack("{s:s, s:s, s:{s:s, s:s, s:o}}", "id", id_of(w, "module", m->name->name),
 			 "name", m->name->name, "urls", "binary",
 			 arena_printf(w->a, "%s/%s.wasm", w->package, m->name->name), "description",
@@ -430,13 +400,13 @@ static bool collect_steps(struct wasm *w, const struct m_entity *dep, struct ste
 		const struct m_entity *e = dep->children[i];
 		if (e->kind != KIND_STEP)
 			continue;
-		const struct m_value *devs = field(e, "devices");
-		struct step st = { e, field(e, "module")->u.ref.ref, NULL, NULL };
-		st.export = m_child(st.module, KIND_EXPORT, field(e, "function")->u.sym);
+		const struct m_value *devs = m_field(e, "devices");
+		struct step st = { e, m_field(e, "module")->u.ref.ref, NULL, NULL };
+		st.export = m_child(st.module, KIND_EXPORT, m_field(e, "function")->u.sym);
 		st.device = devs && devs->u.list.len ? devs->u.list.items[0]->u.ref.ref : NULL;
 		if (!st.export || !st.device)
 			return false; /* reported by the checks */
-		if (field(e, "chain")->u.i != 0) {
+		if (m_field(e, "chain")->u.i != 0) {
 			diag_report(&w->t->ctx->diags, E0903, e->span,
 				    "deployment '%s' has more than one chain, and a wasmiot manifest "
 				    "is one sequence: split it into deployments", dep->name->name);
@@ -468,13 +438,13 @@ static void emit_deployment(struct wasm *w, const struct m_entity *dep)
 		json_t *body = body_of(bodies, dep_id, st->device);
 		if (!has_module(json_object_get(body, "modules"), mod))
 			json_array_append_new(json_object_get(body, "modules"),
-					      module_entry(w, dep, st->module));
+					      module_entry(w, dep, steps, n, st->module));
 		endpoints[i] = endpoint(w, dep_id, st);
 		json_object_set_new(member(json_object_get(body, "endpoints"), mod), fn, endpoints[i]);
 		json_object_set_new(member(json_object_get(body, "mounts"), mod), fn, step_mounts(st));
 		json_t *seq = json_pack("{s:s, s:s, s:s}", "device", st->device->name->name, "module",
 					mod, "func", fn);
-		const struct m_value *devs = field(st->e, "devices");
+		const struct m_value *devs = m_field(st->e, "devices");
 		if (devs->u.list.len > 1 && !m_flag(st->e, "any")) {
 			json_t *fo = json_array();
 			for (uint32_t k = 1; k < devs->u.list.len; k++)
@@ -502,15 +472,15 @@ static void emit_deployment(struct wasm *w, const struct m_entity *dep)
 	/* Files the deployment supplies, for each module of it that mounts them. */
 	for (uint32_t i = 0; i < dep->nchildren; i++) {
 		const struct m_entity *mnt = dep->children[i];
-		const struct m_value *src = mnt->kind == KIND_MOUNT ? field(mnt, "source") : NULL;
+		const struct m_value *src = mnt->kind == KIND_MOUNT ? m_field(mnt, "source") : NULL;
 		for (uint32_t k = 0; src && k < n; k++) {
 			bool first = true;
 			for (uint32_t j = 0; j < k; j++)
 				first &= steps[j].module != steps[k].module;
-			if (first && mounts_file(steps[k].module, mount_path(mnt)))
+			if (first && needs_file(steps, n, steps[k].module, fleet_mount_path(mnt)))
 				copy_source(w, src, arena_printf(w->a, "%s/%s.files/%s", dir,
 								 steps[k].module->name->name,
-								 mount_path(mnt)), NULL);
+								 fleet_mount_path(mnt)), NULL);
 		}
 	}
 }
