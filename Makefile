@@ -18,8 +18,9 @@ CC ?= cc
 FUZZ_SECONDS ?= 60
 FUZZ_TARGET ?= compile
 
-PKGS = yaml-0.1 jansson libpcre2-8 cmocka
-DEB_PKGS = pkg-config libyaml-dev libjansson-dev libpcre2-dev libcmocka-dev
+PKGS = yaml-0.1 jansson libpcre2-8 cmocka sqlite3 libpq libcurl
+DEB_PKGS = pkg-config libyaml-dev libjansson-dev libpcre2-dev libcmocka-dev \
+           libsqlite3-dev libpq-dev libcurl4-openssl-dev
 
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wmissing-declarations -Wwrite-strings -Wundef \
@@ -67,10 +68,19 @@ LIB_SRC += compiler/sha256.c compiler/uuid5.c compiler/sha256_x86.c compiler/yam
            compiler/writer.c compiler/manifest.c compiler/build.c
 LIB_SRC += targets/target.c targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c \
           targets/catalog_rows.c targets/catalog_lock.c targets/catalog_diff.c targets/py_text.c \
-          targets/migration_files.c targets/registry_py.c targets/migrations.c targets/wasm.c
-LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o
+          targets/migration_files.c targets/registry_py.c targets/migrations.c targets/wasm.c \
+          targets/deploy.c
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_src.o $(BUILD)/base_schemas.o
 LIB = $(BUILD)/liborchc.a
 ORCHC = $(BIN)/orchc
+
+# orch-apply links the base layer and jansson, sqlite, libpq and libcurl:
+# never the parser, the checker or the targets.
+BASE_SRC = compiler/arena.c compiler/str.c compiler/sha256.c compiler/sha256_x86.c
+APPLY_SRC = apply/main.c apply/bundle.c apply/rootfs.c apply/state.c apply/db.c \
+            apply/db_sqlite.c apply/db_postgres.c apply/effects.c apply/plan.c apply/execute.c
+APPLY_OBJ = $(APPLY_SRC:%.c=$(BUILD)/%.o) $(BASE_SRC:%.c=$(BUILD)/%.o)
+ORCH_APPLY = $(BIN)/orch-apply
 
 UNIT_TESTS = base lex parse diag
 UNIT_TESTS += cron model_json sema sha256 yaml_out catalog wasm
@@ -83,15 +93,17 @@ REPLAY_WASM = $(BUILD)/tests/fuzz_wasm_replay
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: $(ORCHC)
+all: $(ORCHC) $(ORCH_APPLY)
 
 $(CONFIG): Makefile
 	@$(MAKE) --no-print-directory deps
 	@mkdir -p build
-	@printf 'PKG_CFLAGS = %s\nPKG_LIBS = %s\nTEST_LIBS = %s\n' \
+	@printf 'PKG_CFLAGS = %s\nPKG_LIBS = %s\nTEST_LIBS = %s\nAPPLY_CFLAGS = %s\nAPPLY_LIBS = %s\n' \
 	  "$$(pkg-config --cflags yaml-0.1 jansson libpcre2-8)" \
 	  "$$(pkg-config --libs yaml-0.1 jansson libpcre2-8)" \
-	  "$$(pkg-config --libs cmocka)" > $@
+	  "$$(pkg-config --libs cmocka)" \
+	  "$$(pkg-config --cflags jansson sqlite3 libpq libcurl)" \
+	  "$$(pkg-config --libs jansson sqlite3 libpq libcurl)" > $@
 
 deps:
 	@if ! pkg-config --exists $(PKGS) 2>/dev/null; then \
@@ -105,17 +117,29 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-# schema.orch is compiled in as bytes (string literals that long are not
-# portable C).
-$(BUILD)/schema_src.c: compiler/schema.orch
+# Files compiled in as bytes (string literals that long are not portable
+# C): schema.orch, and the base schemas catalog bundles carry.
+# embed FILE NAME: `const char NAME[]` (NUL-terminated) and NAME_length.
+embed = printf 'const char $(2)[] = {\n'; \
+  od -An -v -tx1 $(1) | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' -e 's/^/\t/'; \
+  printf '\t0\n};\nconst unsigned $(2)_length = sizeof $(2) - 1;\n';
+BASE_SCHEMAS = stdlib/orchestrator-core/schema.postgres.sql stdlib/orchestrator-core/schema.sqlite.sql
+
+$(BUILD)/schema_src.c: compiler/schema.orch Makefile
 	@mkdir -p $(@D)
 	@{ printf '/* Generated from compiler/schema.orch by the Makefile. */\n'; \
-	  printf 'extern const char orchc_schema_source[];\nextern const unsigned orchc_schema_length;\n'; \
-	  printf 'const char orchc_schema_source[] = {\n'; \
-	  od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' -e 's/^/\t/'; \
-	  printf '\t0\n};\nconst unsigned orchc_schema_length = sizeof orchc_schema_source - 1;\n'; } > $@
+	  printf 'extern const char orchc_schema_source[];\nextern const unsigned orchc_schema_source_length;\n'; \
+	  $(call embed,$<,orchc_schema_source) } > $@
 
-$(BUILD)/schema_src.o: $(BUILD)/schema_src.c
+$(BUILD)/base_schemas.c: $(BASE_SCHEMAS) Makefile
+	@mkdir -p $(@D)
+	@{ printf '/* Generated from stdlib/orchestrator-core by the Makefile. */\n'; \
+	  printf 'extern const char orchc_base_schema_postgres[], orchc_base_schema_sqlite[];\n'; \
+	  printf 'extern const unsigned orchc_base_schema_postgres_length, orchc_base_schema_sqlite_length;\n'; \
+	  $(call embed,stdlib/orchestrator-core/schema.postgres.sql,orchc_base_schema_postgres) \
+	  $(call embed,stdlib/orchestrator-core/schema.sqlite.sql,orchc_base_schema_sqlite) } > $@
+
+$(BUILD)/schema_src.o $(BUILD)/base_schemas.o: $(BUILD)/%.o: $(BUILD)/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The stdlib path is compiled in: a build for another PREFIX rebuilds it.
@@ -133,6 +157,14 @@ $(LIB): $(LIB_OBJ)
 $(ORCHC): $(BUILD)/compiler/main.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/apply/%.o: apply/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(APPLY_CFLAGS) -Iapply -MMD -MP -c $< -o $@
+
+$(ORCH_APPLY): $(APPLY_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(APPLY_LIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
 	@mkdir -p $(@D)
@@ -235,7 +267,7 @@ lint:
 	  --suppress=unreadVariable --inline-suppr \
 	  -Icompiler compiler tests/unit tests/fuzz
 
-install: $(ORCHC)
+install: $(ORCHC) $(ORCH_APPLY)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/orchc/stdlib \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man7
@@ -250,5 +282,5 @@ install: $(ORCHC)
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/compiler/main.d $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%.d) \
+-include $(LIB_OBJ:.o=.d) $(APPLY_SRC:%.c=$(BUILD)/%.d) $(BUILD)/compiler/main.d $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%.d) \
   $(BUILD)/tests/fuzz/fuzz_compile.d $(BUILD)/tests/fuzz/fuzz_wasm.d $(BUILD)/tests/fuzz/replay.d

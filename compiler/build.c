@@ -19,7 +19,7 @@
 #include "writer.h"
 
 static const struct target *const targets[] = { &target_compose, &target_kubernetes, &target_migrations,
-							 &target_wasm };
+							 &target_wasm, &target_deploy };
 enum { NTARGETS = sizeof targets / sizeof *targets };
 
 const struct target *build_find_target(const char *name)
@@ -36,19 +36,9 @@ void build_target_names(struct strbuf *out)
 		strbuf_addf(out, "%s%s", i ? ", " : "", targets[i]->name);
 }
 
-/* The program's `target NAME { }` block, or NULL. */
-static const struct m_entity *target_block(const struct m_program *prog, const char *name)
-{
-	for (uint32_t i = 0; i < prog->nentities; i++) {
-		const struct m_entity *e = prog->entities[i];
-		if (e->kind == KIND_TARGET && (!name || strcmp(e->name->name, name) == 0))
-			return e;
-	}
-	return NULL;
-}
-
 /* Without --target: the targets the program configures with a `target`
- * block, or every target when it configures none. */
+ * block, or every target when it configures none; and the targets that
+ * read the others' output (bundles describe whatever was built). */
 static bool selected(const struct target *t, const struct build_opts *o,
 		     const struct m_program *prog)
 {
@@ -58,7 +48,8 @@ static bool selected(const struct target *t, const struct build_opts *o,
 				return true;
 		return false;
 	}
-	return target_block(prog, t->name) || !target_block(prog, NULL);
+	return t->reads_output || target_settings_of(prog, t->name) ||
+	       !target_settings_of(prog, NULL);
 }
 
 /* A generated file of an earlier build that belongs to a target not built
@@ -90,6 +81,21 @@ static void carry_unbuilt(struct output_set *set, const char *dir, const struct 
 	strbuf_release(&data);
 }
 
+static void run_target(struct target_ctx *tc, const struct target *t)
+{
+	tc->settings = target_settings_of(tc->prog, t->name);
+	t->emit(tc);
+}
+
+static void sort_once(struct output_set *set)
+{
+	const char *twice = output_sort(set);
+	if (twice) {
+		fprintf(stderr, "orchc: internal error: two targets wrote '%s'\n", twice);
+		abort();
+	}
+}
+
 bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *root_path,
 	       const struct build_opts *opts, struct strbuf *report)
 {
@@ -104,14 +110,15 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 	/* A misspelt --include or --exclude is one error, before any target. */
 	bool names_ok = pod_names_exist(&tc);
 	for (size_t i = 0; i < NTARGETS && names_ok; i++) {
-		if (!selected(targets[i], opts, prog))
-			continue;
-		built[nbuilt] = targets[i];
-		names[nbuilt++] = targets[i]->name;
-		tc.settings = target_block(prog, targets[i]->name);
-		targets[i]->emit(&tc);
+		if (selected(targets[i], opts, prog)) {
+			built[nbuilt] = targets[i];
+			names[nbuilt++] = targets[i]->name;
+		}
 	}
-	bool ok = !orchc_failed(ctx);
+	for (unsigned i = 0; i < nbuilt && names_ok; i++)
+		if (!built[i]->reads_output)
+			run_target(&tc, built[i]);
+	bool ok = names_ok && !orchc_failed(ctx);
 	struct previous_build prev;
 	struct strbuf err;
 	strbuf_init(&err);
@@ -121,11 +128,11 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 	}
 	if (ok) {
 		carry_unbuilt(&set, opts->out_dir, &prev, built, nbuilt);
-		const char *twice = output_sort(&set);
-		if (twice) {
-			fprintf(stderr, "orchc: internal error: two targets wrote '%s'\n", twice);
-			abort();
-		}
+		sort_once(&set);
+		for (unsigned i = 0; i < nbuilt; i++)
+			if (built[i]->reads_output)
+				run_target(&tc, built[i]);
+		sort_once(&set);
 		struct manifest_info info = { root_path, opts->profile, names, nbuilt };
 		manifest_add(&set, &ctx->sources, &info);
 		if (opts->check) {

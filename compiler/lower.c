@@ -56,13 +56,13 @@ struct lowering {
 };
 
 extern const char orchc_schema_source[];
-extern const unsigned orchc_schema_length;
+extern const unsigned orchc_schema_source_length;
 
 /* ---- the schema ------------------------------------------------------------------- */
 
 static void load_schema(struct sema *s)
 {
-	int file = orchc_load_buffer(s->ctx, "<schema>", orchc_schema_source, orchc_schema_length);
+	int file = orchc_load_buffer(s->ctx, "<schema>", orchc_schema_source, orchc_schema_source_length);
 	struct module *m = arena_zalloc(&s->ctx->arena, sizeof *m);
 	m->path = "<schema>";
 	m->file = (uint32_t)file;

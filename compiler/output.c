@@ -57,3 +57,16 @@ const struct out_file *output_find(const struct output_set *o, const char *path)
 		return NULL;
 	return bsearch(&key, o->files.items, o->files.len, sizeof key, by_path);
 }
+
+size_t output_lower_bound(const struct output_set *o, const char *path)
+{
+	size_t lo = 0, hi = o->files.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(o->files.items[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

@@ -47,4 +47,7 @@ const char *output_sort(struct output_set *o);
 /** The file at `path` of a sorted set, or NULL. */
 const struct out_file *output_find(const struct output_set *o, const char *path);
 
+/** The index of the first file of a sorted set whose path is not below `path`. */
+size_t output_lower_bound(const struct output_set *o, const char *path);
+
 #endif

@@ -585,4 +585,4 @@ static void emit(struct target_ctx *t)
 			lower_stack(t, t->prog->entities[i], source);
 }
 
-const struct target target_compose = { "compose", "compose", emit };
+const struct target target_compose = { "compose", "compose", emit, false };

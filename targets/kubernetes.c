@@ -1045,4 +1045,4 @@ static void emit(struct target_ctx *t)
 			lower_stack(t, t->prog->entities[i]);
 }
 
-const struct target target_kubernetes = { "kubernetes", "k8s", emit };
+const struct target target_kubernetes = { "kubernetes", "k8s", emit, false };

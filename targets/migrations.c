@@ -323,4 +323,4 @@ static void emit(struct target_ctx *t)
 			emit_catalog(t, t->prog->entities[i]);
 }
 
-const struct target target_migrations = { "migrations", "migrations", emit };
+const struct target target_migrations = { "migrations", "migrations", emit, false };

@@ -34,15 +34,23 @@ struct target_ctx {
 /** A field of the target's settings block (NULL when the program has none). */
 const struct m_value *target_setting(const struct target_ctx *t, const char *field);
 
+/** The program's `target NAME { }` block (any target when `name` is NULL), or NULL. */
+const struct m_entity *target_settings_of(const struct m_program *prog, const char *name);
+
 struct target {
 	const char *name;  /* --target NAME */
 	const char *root;  /* the directory of DIR it owns: "compose" */
 	void (*emit)(struct target_ctx *t);
+	/* Reads what the other targets wrote: runs after them, on the sorted
+	 * set that includes the files of targets not built now, and is built
+	 * whenever --target does not leave it out. */
+	bool reads_output;
 };
 
 extern const struct target target_compose;
 extern const struct target target_kubernetes;
 extern const struct target target_migrations;
 extern const struct target target_wasm;
+extern const struct target target_deploy;
 
 #endif

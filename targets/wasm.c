@@ -509,4 +509,4 @@ static void emit(struct target_ctx *t)
 	}
 }
 
-const struct target target_wasm = { "wasm", "wasm", emit };
+const struct target target_wasm = { "wasm", "wasm", emit, false };
