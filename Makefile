@@ -1,7 +1,9 @@
 # orchc - the orch compiler.  GNU make; no configure step.
 #
-#   make                 build bin/orchc (installs missing -dev packages first)
-#   make run             the README's main job: check every example
+#   make                 build bin/orchc and bin/orch-apply (installs missing
+#                        -dev packages first)
+#   make run             the README's main job: check every example, build the
+#                        ESnet catalog and orch-apply it into build/host
 #   make test            the whole test suite
 #   make check-asan      the test suite under AddressSanitizer + UBSan
 #   make MODE=asan|debug|cov   build into build/$(MODE)/
@@ -178,12 +180,19 @@ $(REPLAY_WASM): $(BUILD)/tests/fuzz/fuzz_wasm.o $(BUILD)/tests/fuzz/replay.o $(L
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# The main job on an embedded default: check everything, then build the
-# laconic example's compose files into build/out.
-run: $(ORCHC)
+# The main job on an embedded default (SQLite, no server): check every
+# example, build the ESnet catalog, then orch-apply its bundle into a local
+# root: the plan, the apply (files, base schema, migrations recorded in
+# build/host/.orch-apply/db/esnet.sqlite3), the state, and a second plan
+# that has nothing left to do.
+run: $(ORCHC) $(ORCH_APPLY)
 	$(ORCHC) check examples/*/*.orch stdlib/*.orch
-	$(ORCHC) build -o build/out examples/laconic-ipld/stack.orch
-	@find build/out -type f | sort
+	$(ORCHC) build -o build/out examples/esnet-nes/catalog.orch
+	@rm -rf build/host
+	$(ORCH_APPLY) plan build/out/deploy/catalog-esnet.json --root build/host || [ $$? -eq 2 ]
+	$(ORCH_APPLY) apply build/out/deploy/catalog-esnet.json --root build/host
+	$(ORCH_APPLY) status --root build/host
+	$(ORCH_APPLY) plan build/out/deploy/catalog-esnet.json --root build/host
 
 # The real consumers the tests validate output with (Debian packages).
 TEST_DEB_PKGS = docker-compose python3-yaml python3-jsonschema python3-ruamel.yaml \
@@ -212,7 +221,7 @@ test-deps:
 	@[ -d tests/wasm/node_modules/@apidevtools/swagger-parser ] || \
 	  (cd tests/wasm && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
 
-test check: $(ORCHC) $(UNIT_BIN) $(REPLAY) $(REPLAY_WASM) test-deps
+test check: $(ORCHC) $(ORCH_APPLY) $(UNIT_BIN) $(REPLAY) $(REPLAY_WASM) test-deps
 	@ORCHC=$(ORCHC) BUILD=$(BUILD) sh tests/run.sh
 
 check-asan:
@@ -265,13 +274,14 @@ lint:
 	cppcheck --enable=warning,style,performance,portability --error-exitcode=1 -q \
 	  --suppress=missingIncludeSystem --suppress=unusedStructMember \
 	  --suppress=unreadVariable --inline-suppr \
-	  -Icompiler compiler tests/unit tests/fuzz
+	  -Icompiler -Iapply compiler apply tests/unit tests/fuzz
 
-install: $(ORCHC) $(ORCH_APPLY)
+install: $(ORCHC) $(ORCH_APPLY) $(ORCH_APPLY)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/orchc/stdlib \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(ORCHC) $(DESTDIR)$(PREFIX)/bin/orchc
+	install -m 755 $(ORCH_APPLY) $(DESTDIR)$(PREFIX)/bin/orch-apply
 	install -m 644 stdlib/*.orch $(DESTDIR)$(PREFIX)/share/orchc/stdlib/
 	install -d $(DESTDIR)$(PREFIX)/share/orchc/stdlib/orchestrator-core
 	install -m 644 stdlib/orchestrator-core/*.sql $(DESTDIR)$(PREFIX)/share/orchc/stdlib/orchestrator-core/

@@ -55,20 +55,20 @@ static bool compose(struct plan *p, const struct run_opts *o, const struct b_com
 {
 	const char *argv[64];
 	size_t n = 0;
-	for (size_t i = 0; o->compose[i] && n < 8; i++)
+	for (size_t i = 0; o->compose[i]; i++)
 		argv[n++] = o->compose[i];
+	/* No --project-directory (podman-compose lacks it): compose runs in
+	 * the project's directory, where the first file is. */
 	const char *dir = arena_printf(p->a, "%s/%s", p->root_dir, c->directory);
 	argv[n++] = "--project-name";
 	argv[n++] = c->project;
-	argv[n++] = "--project-directory";
-	argv[n++] = dir;
-	for (size_t i = 0; i < c->nfiles && n < 56; i++) {
-		argv[n++] = "--file";
-		argv[n++] = arena_printf(p->a, "%s/%s", p->root_dir, c->files[i]);
-	}
 	if (c->nfiles > 25) {
 		strbuf_addf(err, "compose project %s has more than 25 files", c->project);
 		return false;
+	}
+	for (size_t i = 0; i < c->nfiles; i++) {
+		argv[n++] = "--file";
+		argv[n++] = arena_printf(p->a, "%s/%s", p->root_dir, c->files[i]);
 	}
 	if (up) {
 		argv[n++] = "up";

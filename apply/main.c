@@ -119,8 +119,13 @@ static const char **compose_argv(struct arena *a, const struct opts *o)
 	char *copy = arena_printf(a, "%s", cmd && *cmd ? cmd : "docker compose");
 	const char **argv = arena_zalloc(a, 9 * sizeof *argv);
 	size_t n = 0;
-	for (char *save = NULL, *w = strtok_r(copy, " \t", &save); w && n < 8; w = strtok_r(NULL, " \t", &save))
+	for (char *save = NULL, *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		if (n == 8) {
+			fail("the compose command has more than 8 words: '%s'", cmd);
+			exit(1);
+		}
 		argv[n++] = w;
+	}
 	return argv;
 }
 
@@ -198,7 +203,7 @@ static int run_plan_or_apply(struct run *r, bool rollback)
 	if (rollback && strchr(unit, '/')) { /* a bundle's path: its unit */
 		if (!bundle_load(&r->want, unit, &r->a, &r->err))
 			return finish(r, 1);
-		unit = r->want.unit;
+		unit = arena_printf(&r->a, "%s", r->want.unit);
 		bundle_release(&r->want);
 	}
 	if (!read_record(r, unit))
@@ -238,7 +243,7 @@ static int run_plan_or_apply(struct run *r, bool rollback)
 		return finish(r, 0);
 	}
 	if (!o->quiet)
-		plan_print(&r->p, false);
+		printf("%s: %zu change%s\n", unit, r->p.actions.len, r->p.actions.len == 1 ? "" : "s");
 	struct run_opts ro = { o->quiet, o->verbose, compose_argv(&r->a, o), 0 };
 	const char *fault = getenv("ORCH_APPLY_FAULT_AFTER");
 	ro.fault_after = fault ? strtol(fault, NULL, 10) : 0;
@@ -255,6 +260,10 @@ static int status(struct run *r)
 	size_t n = 0;
 	char **units = r->o->target ? NULL : state_units(&r->st, &n);
 	if (r->o->target) {
+		if (!bundle_path_safe(r->o->target) || strchr(r->o->target, '/')) {
+			strbuf_addf(&r->err, "'%s' is not a unit name", r->o->target);
+			return finish(r, 1);
+		}
 		units = xmalloc(sizeof *units);
 		units[0] = arena_printf(&r->a, "%s", r->o->target);
 		n = 1;
@@ -324,7 +333,11 @@ int main(int argc, char **argv)
 	r.p.a = &r.a;
 	r.p.state = &r.st;
 	r.p.root = -1;
-	r.p.root_dir = o.root ? o.root : ".";
+	/* Absolute: compose runs in the project's directory with the files' paths. */
+	const char *root = o.root ? o.root : ".";
+	char cwd[4096];
+	r.p.root_dir = root[0] == '/' ? root
+		       : getcwd(cwd, sizeof cwd) ? arena_printf(&r.a, "%s/%s", cwd, root) : root;
 	if (!o.state)
 		o.state = arena_printf(&r.a, "%s/.orch-apply", r.p.root_dir);
 	bool needs_target = strcmp(o.command, "status") != 0;

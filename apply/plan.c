@@ -321,14 +321,27 @@ static bool variables_set(struct plan *p, const struct b_compose *c, struct strb
 	return ok;
 }
 
-static bool plan_services(struct plan *p, struct strbuf *err)
+/* Projects and deployments the bundle drops go first, while their files
+ * are still in place. */
+static void plan_removals(struct plan *p)
 {
-	char now[65], before[65];
 	const struct bundle *w = p->want, *h = p->have;
 	for (size_t i = 0; h && i < h->ncompose; i++)
 		if (!find_project(w, h->compose[i].project))
 			add(p, ACT_COMPOSE_DOWN, h->compose[i].project, "no longer in the bundle")
 				->compose = &h->compose[i];
+	for (size_t i = 0; h && i < h->ndeployments; i++) {
+		const struct b_deployment *d = &h->deployments[i], *now_d = find_deployment(w, d->deployment);
+		if (!now_d || strcmp(now_d->id, d->id) != 0 || strcmp(now_d->supervisor, d->supervisor) != 0)
+			add(p, ACT_UNDEPLOY, d->deployment, now_d ? "moved" : "no longer in the bundle")
+				->deployment = d;
+	}
+}
+
+static bool plan_services(struct plan *p, struct strbuf *err)
+{
+	char now[65], before[65];
+	const struct bundle *w = p->want, *h = p->have;
 	for (size_t i = 0; i < w->ncompose; i++) {
 		const struct b_compose *c = &w->compose[i], *old = find_project(h, c->project);
 		if (!variables_set(p, c, err))
@@ -338,11 +351,6 @@ static bool plan_services(struct plan *p, struct strbuf *err)
 			compose_digest(h, old, before);
 		if (!old || strcmp(now, before) != 0)
 			add(p, ACT_COMPOSE_UP, c->project, old ? "changed" : "new")->compose = c;
-	}
-	for (size_t i = 0; h && i < h->ndeployments; i++) {
-		const struct b_deployment *d = &h->deployments[i], *now_d = find_deployment(w, d->deployment);
-		if (!now_d || strcmp(now_d->id, d->id) != 0 || strcmp(now_d->supervisor, d->supervisor) != 0)
-			add(p, ACT_UNDEPLOY, d->deployment, "no longer in the bundle")->deployment = d;
 	}
 	for (size_t i = 0; i < w->ndeployments; i++) {
 		const struct b_deployment *d = &w->deployments[i], *old = find_deployment(h, d->deployment);
@@ -357,6 +365,7 @@ static bool plan_services(struct plan *p, struct strbuf *err)
 
 bool plan_build(struct plan *p, struct strbuf *err)
 {
+	plan_removals(p);
 	return plan_files(p, err) && (p->skip_migrations || plan_migrations(p, err)) &&
 	       plan_services(p, err);
 }

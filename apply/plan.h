@@ -8,9 +8,10 @@
  * read back, so they are compared with `have`: a run interrupted before
  * it committed the new state does them again, and both are idempotent.
  *
- * Actions run in this order: files written, files removed, base schema,
- * migrations, compose projects down then up, device deployments deleted
- * then posted.
+ * Actions run in this order: compose projects down and device deployments
+ * deleted (while their files are still there), files written, files
+ * removed, base schema, migrations, compose projects up, device
+ * deployments posted.
  */
 #ifndef ORCH_APPLY_PLAN_H
 #define ORCH_APPLY_PLAN_H

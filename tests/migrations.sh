@@ -58,6 +58,7 @@ pg_down() {
 	[ -n "$PG_DIR" ] || return 0
 	sh tests/migrations/pg.sh stop "$PG_DIR"
 	rm -rf "$PG_DIR"
+	PG_DIR=
 }
 
 PG_DB_N=0

@@ -313,6 +313,7 @@ esac
 . "$TOP/tests/build.sh"
 . "$TOP/tests/migrations.sh"
 . "$TOP/tests/wasm.sh"
+. "$TOP/tests/apply.sh"
 
 # ---- the generated man page matches the code table ---------------------------
 "$ORCHC" explain --man > "$TMP/diag.7"
