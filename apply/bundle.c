@@ -405,3 +405,29 @@ const struct b_file *bundle_file(const struct bundle *b, const char *path)
 {
 	return find(b->files, b->nfiles, path);
 }
+
+const struct b_compose *bundle_project(const struct bundle *b, const char *project)
+{
+	for (size_t i = 0; b && i < b->ncompose; i++)
+		if (strcmp(b->compose[i].project, project) == 0)
+			return &b->compose[i];
+	return NULL;
+}
+
+const struct b_deployment *bundle_deployment(const struct bundle *b, const char *deployment)
+{
+	for (size_t i = 0; b && i < b->ndeployments; i++)
+		if (strcmp(b->deployments[i].deployment, deployment) == 0)
+			return &b->deployments[i];
+	return NULL;
+}
+
+const struct b_migrations *bundle_migrations(const struct bundle *b, const char *database,
+					     const char *dialect)
+{
+	for (size_t i = 0; b && i < b->nmigrations; i++)
+		if (strcmp(b->migrations[i].database, database) == 0 &&
+		    strcmp(b->migrations[i].dialect, dialect) == 0)
+			return &b->migrations[i];
+	return NULL;
+}

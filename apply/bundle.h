@@ -103,4 +103,10 @@ void bundle_release(struct bundle *b);
 /** The file entry for `path`, or NULL. */
 const struct b_file *bundle_file(const struct bundle *b, const char *path);
 
+/* The entries of a bundle (which may be NULL) by name, or NULL. */
+const struct b_compose *bundle_project(const struct bundle *b, const char *project);
+const struct b_deployment *bundle_deployment(const struct bundle *b, const char *deployment);
+const struct b_migrations *bundle_migrations(const struct bundle *b, const char *database,
+					     const char *dialect);
+
 #endif

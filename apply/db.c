@@ -10,27 +10,17 @@
 #include "bundle.h"
 #include "str.h"
 
-static const struct b_migrations *entry(const struct bundle *b, const char *database,
-					const char *dialect)
-{
-	for (size_t i = 0; i < b->nmigrations; i++)
-		if (strcmp(b->migrations[i].database, database) == 0 &&
-		    strcmp(b->migrations[i].dialect, dialect) == 0)
-			return &b->migrations[i];
-	return NULL;
-}
-
 bool db_choose(const struct bundle *b, const char *database, const char *state_dir,
 	       struct arena *a, struct db_target *t, struct strbuf *err)
 {
 	memset(t, 0, sizeof *t);
-	const struct b_migrations *any = entry(b, database, "sqlite");
+	const struct b_migrations *any = bundle_migrations(b, database, "sqlite");
 	if (!any)
-		any = entry(b, database, "postgres");
+		any = bundle_migrations(b, database, "postgres");
 	const char *var = any->connection_env;
 	const char *value = getenv(var);
 	bool sqlite = !value || !*value || strncmp(value, "sqlite:", 7) == 0;
-	t->m = entry(b, database, sqlite ? "sqlite" : "postgres");
+	t->m = bundle_migrations(b, database, sqlite ? "sqlite" : "postgres");
 	if (!t->m) {
 		strbuf_addf(err, "database '%s' has migrations only for %s, and %s %s", database,
 			    any->dialect, var,

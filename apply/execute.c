@@ -13,8 +13,6 @@
 #include "sha256.h"
 #include "state.h"
 
-const char *action_verb(enum action_kind k);
-
 static struct strbuf *content_of(struct plan *p, const struct b_file *f)
 {
 	return &p->contents[f - p->want->files];
@@ -148,22 +146,6 @@ static bool perform(struct plan *p, const struct run_opts *o, struct action *a, 
 	return false;
 }
 
-static const struct b_deployment *had_deployment(const struct plan *p, const char *name)
-{
-	for (size_t i = 0; p->have && i < p->have->ndeployments; i++)
-		if (strcmp(p->have->deployments[i].deployment, name) == 0)
-			return &p->have->deployments[i];
-	return NULL;
-}
-
-static const struct b_compose *had_project(const struct plan *p, const char *name)
-{
-	for (size_t i = 0; p->have && i < p->have->ncompose; i++)
-		if (strcmp(p->have->compose[i].project, name) == 0)
-			return &p->have->compose[i];
-	return NULL;
-}
-
 /* Undoes one done action; projects are brought back after the files. */
 static bool undo(struct plan *p, const struct run_opts *o, struct action *a, struct strbuf *err)
 {
@@ -185,12 +167,12 @@ static bool undo(struct plan *p, const struct run_opts *o, struct action *a, str
 	case ACT_COMPOSE_DOWN:
 		return compose(p, o, a->compose, true, err);
 	case ACT_COMPOSE_UP:
-		c = had_project(p, a->subject);
+		c = bundle_project(p->have, a->subject);
 		return compose(p, o, c ? c : a->compose, c != NULL, err);
 	case ACT_UNDEPLOY:
 		return deploy(p, a->deployment, err);
 	case ACT_DEPLOY:
-		d = had_deployment(p, a->subject);
+		d = bundle_deployment(p->have, a->subject);
 		return d ? deploy(p, d, err) : undeploy(p, a->deployment, err);
 	}
 	return false;

@@ -21,7 +21,6 @@ static const char *const verbs[] = {
 	[ACT_COMPOSE_UP] = "compose up", [ACT_UNDEPLOY] = "undeploy", [ACT_DEPLOY] = "deploy",
 };
 
-const char *action_verb(enum action_kind k);
 const char *action_verb(enum action_kind k) { return verbs[k]; }
 
 static struct action *add(struct plan *p, enum action_kind kind, const char *subject, const char *why)
@@ -137,15 +136,6 @@ static const struct b_step *find_step(const struct b_migrations *m, const char *
 	return NULL;
 }
 
-static const struct b_migrations *same_set(const struct bundle *b, const struct b_migrations *m)
-{
-	for (size_t i = 0; b && i < b->nmigrations; i++)
-		if (strcmp(b->migrations[i].database, m->database) == 0 &&
-		    strcmp(b->migrations[i].dialect, m->dialect) == 0)
-			return &b->migrations[i];
-	return NULL;
-}
-
 static bool plan_database(struct plan *p, size_t k, struct strbuf *err)
 {
 	struct plan_db *d = &p->dbs[k];
@@ -173,7 +163,7 @@ static bool plan_database(struct plan *p, size_t k, struct strbuf *err)
 		}
 	}
 	/* Recorded migrations the bundle lacks: newer than the bundle. */
-	const struct b_migrations *had = same_set(p->have, m);
+	const struct b_migrations *had = bundle_migrations(p->have, m->database, m->dialect);
 	for (size_t i = nrec; i-- > 0;) {
 		if (strcmp(rec[i].id, BASE_SCHEMA_ID) == 0 || find_step(m, rec[i].id))
 			continue;
@@ -238,6 +228,14 @@ static void digest_add(struct sha256 *s, const char *text)
 	sha256_update(s, text, strlen(text) + 1);
 }
 
+static void digest_hex(struct sha256 *s, char hex[65])
+{
+	unsigned char raw[32];
+	sha256_final(s, raw);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+}
+
 /* What a project runs: its command line and the files of its directory. */
 static void compose_digest(const struct bundle *b, const struct b_compose *c, char hex[65])
 {
@@ -253,10 +251,7 @@ static void compose_digest(const struct bundle *b, const struct b_compose *c, ch
 			digest_add(&s, b->files[i].path);
 			digest_add(&s, b->files[i].sha256);
 		}
-	unsigned char raw[32];
-	sha256_final(&s, raw);
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	digest_hex(&s, hex);
 }
 
 /* What a device runs: the body and every module it fetches. */
@@ -269,26 +264,7 @@ static void deployment_digest(const struct bundle *b, const struct b_deployment 
 	digest_add(&s, d->body.sha256);
 	for (size_t i = 0; i < b->nfiles; i++)
 		digest_add(&s, b->files[i].sha256);
-	unsigned char raw[32];
-	sha256_final(&s, raw);
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
-}
-
-static const struct b_compose *find_project(const struct bundle *b, const char *project)
-{
-	for (size_t i = 0; b && i < b->ncompose; i++)
-		if (strcmp(b->compose[i].project, project) == 0)
-			return &b->compose[i];
-	return NULL;
-}
-
-static const struct b_deployment *find_deployment(const struct bundle *b, const char *name)
-{
-	for (size_t i = 0; b && i < b->ndeployments; i++)
-		if (strcmp(b->deployments[i].deployment, name) == 0)
-			return &b->deployments[i];
-	return NULL;
+	digest_hex(&s, hex);
 }
 
 /* The variables a project needs must be set on this host before anything
@@ -327,11 +303,11 @@ static void plan_removals(struct plan *p)
 {
 	const struct bundle *w = p->want, *h = p->have;
 	for (size_t i = 0; h && i < h->ncompose; i++)
-		if (!find_project(w, h->compose[i].project))
+		if (!bundle_project(w, h->compose[i].project))
 			add(p, ACT_COMPOSE_DOWN, h->compose[i].project, "no longer in the bundle")
 				->compose = &h->compose[i];
 	for (size_t i = 0; h && i < h->ndeployments; i++) {
-		const struct b_deployment *d = &h->deployments[i], *now_d = find_deployment(w, d->deployment);
+		const struct b_deployment *d = &h->deployments[i], *now_d = bundle_deployment(w, d->deployment);
 		if (!now_d || strcmp(now_d->id, d->id) != 0 || strcmp(now_d->supervisor, d->supervisor) != 0)
 			add(p, ACT_UNDEPLOY, d->deployment, now_d ? "moved" : "no longer in the bundle")
 				->deployment = d;
@@ -343,7 +319,7 @@ static bool plan_services(struct plan *p, struct strbuf *err)
 	char now[65], before[65];
 	const struct bundle *w = p->want, *h = p->have;
 	for (size_t i = 0; i < w->ncompose; i++) {
-		const struct b_compose *c = &w->compose[i], *old = find_project(h, c->project);
+		const struct b_compose *c = &w->compose[i], *old = bundle_project(h, c->project);
 		if (!variables_set(p, c, err))
 			return false;
 		compose_digest(w, c, now);
@@ -353,7 +329,7 @@ static bool plan_services(struct plan *p, struct strbuf *err)
 			add(p, ACT_COMPOSE_UP, c->project, old ? "changed" : "new")->compose = c;
 	}
 	for (size_t i = 0; i < w->ndeployments; i++) {
-		const struct b_deployment *d = &w->deployments[i], *old = find_deployment(h, d->deployment);
+		const struct b_deployment *d = &w->deployments[i], *old = bundle_deployment(h, d->deployment);
 		deployment_digest(w, d, now);
 		if (old)
 			deployment_digest(h, old, before);

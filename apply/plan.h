@@ -105,4 +105,7 @@ bool plan_execute(struct plan *p, const struct run_opts *o, struct strbuf *err);
 
 void plan_release(struct plan *p);
 
+/** What an action does, for people: "write", "migrate"... */
+const char *action_verb(enum action_kind k);
+
 #endif

@@ -70,23 +70,30 @@ static json_t *file_ref(const struct out_file *f)
 	return json_pack("{s:s, s:s}", "path", f->path, "sha256", hex);
 }
 
-/* Appends every file of the set under `dir`/ to `files`. */
-static void add_tree(struct deploy *d, json_t *files, const char *dir)
+/* The files of the (sorted) set below `dir`/: indices [*first, return). */
+static size_t files_under(struct deploy *d, const char *dir, size_t *first)
 {
 	const struct output_set *o = d->t->out;
 	const char *prefix = arena_printf(d->a, "%s/", dir);
-	size_t n = strlen(prefix);
-	for (size_t i = output_lower_bound(o, prefix);
-	     i < o->files.len && strncmp(o->files.items[i].path, prefix, n) == 0; i++)
-		json_array_append_new(files, file_entry(&o->files.items[i]));
+	size_t n = strlen(prefix), i = output_lower_bound(o, prefix);
+	*first = i;
+	while (i < o->files.len && strncmp(o->files.items[i].path, prefix, n) == 0)
+		i++;
+	return i;
+}
+
+/* Appends every file of the set under `dir`/ to `files`. */
+static void add_tree(struct deploy *d, json_t *files, const char *dir)
+{
+	size_t i, end = files_under(d, dir, &i);
+	for (; i < end; i++)
+		json_array_append_new(files, file_entry(&d->t->out->files.items[i]));
 }
 
 static bool has_files_under(struct deploy *d, const char *dir)
 {
-	const struct output_set *o = d->t->out;
-	const char *prefix = arena_printf(d->a, "%s/", dir);
-	size_t i = output_lower_bound(o, prefix);
-	return i < o->files.len && strncmp(o->files.items[i].path, prefix, strlen(prefix)) == 0;
+	size_t first;
+	return files_under(d, dir, &first) > first;
 }
 
 static int by_path(const void *a, const void *b)
@@ -235,17 +242,15 @@ static json_t *steps_of(struct deploy *d, const char *dir)
 {
 	const struct output_set *o = d->t->out;
 	json_t *steps = json_array();
-	const char *prefix = arena_printf(d->a, "%s/", dir);
-	size_t n = strlen(prefix);
-	for (size_t i = output_lower_bound(o, prefix);
-	     i < o->files.len && strncmp(o->files.items[i].path, prefix, n) == 0; i++) {
+	size_t n = strlen(dir) + 1, i, end = files_under(d, dir, &i);
+	for (; i < end; i++) {
 		const struct out_file *up = &o->files.items[i];
 		size_t len = strlen(up->path);
 		if (len < n + 7 || strcmp(up->path + len - 7, ".up.sql") != 0)
 			continue;
 		const char *id = arena_strndup(d->a, up->path + n, len - n - 7);
 		const struct out_file *down =
-			output_find(o, arena_printf(d->a, "%s%s.down.sql", prefix, id));
+			output_find(o, arena_printf(d->a, "%s/%s.down.sql", dir, id));
 		if (!down)
 			continue; /* the migrations target writes both or neither */
 		json_array_append_new(steps, json_pack("{s:s, s:o, s:o}", "id", id, "up", file_ref(up),
