@@ -8,7 +8,8 @@
 #   make check-asan      the test suite under AddressSanitizer + UBSan
 #   make MODE=asan|debug|cov   build into build/$(MODE)/
 #   make fuzz            run the libFuzzer target for FUZZ_SECONDS (clang);
-#                        FUZZ_TARGET=wasm fuzzes the WebAssembly reader
+#                        FUZZ_TARGET=wasm fuzzes the WebAssembly reader,
+#                        FUZZ_TARGET=bundle orch-apply's bundle reader
 #   make bench           benchmark check on generated programs
 #   make install PREFIX=/usr/local
 #
@@ -86,9 +87,10 @@ ORCH_APPLY = $(BIN)/orch-apply
 
 UNIT_TESTS = base lex parse diag
 UNIT_TESTS += cron model_json sema sha256 yaml_out catalog wasm
-UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
+UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/test_bundle
 REPLAY = $(BUILD)/tests/fuzz_replay
 REPLAY_WASM = $(BUILD)/tests/fuzz_wasm_replay
+REPLAY_BUNDLE = $(BUILD)/tests/fuzz_bundle_replay
 
 .PHONY: all run test test-deps check check-asan deps fuzz bench install clean headercheck \
         lint man update-golden
@@ -172,6 +174,14 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
+# orch-apply's bundle reader, linked as orch-apply links it.
+BUNDLE_OBJ = $(BUILD)/apply/bundle.o $(BASE_SRC:%.c=$(BUILD)/%.o)
+$(BUILD)/tests/unit/test_bundle.o $(BUILD)/tests/fuzz/fuzz_bundle.o: ALL_CFLAGS += $(APPLY_CFLAGS) -Iapply
+$(BUILD)/tests/test_bundle: $(BUILD)/tests/unit/test_bundle.o $(BUNDLE_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(APPLY_LIBS) $(TEST_LIBS)
+$(REPLAY_BUNDLE): $(BUILD)/tests/fuzz/fuzz_bundle.o $(BUILD)/tests/fuzz/replay.o $(BUNDLE_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(APPLY_LIBS)
+
 $(REPLAY): $(BUILD)/tests/fuzz/fuzz_compile.o $(BUILD)/tests/fuzz/replay.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -221,26 +231,31 @@ test-deps:
 	@[ -d tests/wasm/node_modules/@apidevtools/swagger-parser ] || \
 	  (cd tests/wasm && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
 
-test check: $(ORCHC) $(ORCH_APPLY) $(UNIT_BIN) $(REPLAY) $(REPLAY_WASM) test-deps
+test check: $(ORCHC) $(ORCH_APPLY) $(UNIT_BIN) $(REPLAY) $(REPLAY_WASM) $(REPLAY_BUNDLE) test-deps
 	@ORCHC=$(ORCHC) BUILD=$(BUILD) sh tests/run.sh
 
 check-asan:
 	@$(MAKE) --no-print-directory MODE=asan test
 
 # The libFuzzer targets, chosen by FUZZ_TARGET: compile (the whole
-# pipeline; crashers belong in tests/fuzz/regressions/) or wasm (the
-# WebAssembly reader; crashers belong in tests/fuzz/wasm-regressions/).
+# pipeline; crashers belong in tests/fuzz/regressions/), wasm (the
+# WebAssembly reader; tests/fuzz/wasm-regressions/) or bundle (orch-apply's
+# bundle reader; tests/fuzz/bundle-regressions/).
 FUZZ_SEEDS_compile = examples/*/*.orch stdlib/*.orch tests/parse/*.orch tests/errors/*.orch
 FUZZ_SEEDS_wasm = examples/*/modules/*.wasm tests/errors/modules/*.wasm
+FUZZ_SEEDS_bundle = examples/*/expected/out*/deploy/*.json
 FUZZ_CORPUS_compile = build/fuzz/corpus
 FUZZ_CORPUS_wasm = build/fuzz/corpus-wasm
+FUZZ_CORPUS_bundle = build/fuzz/corpus-bundle
 FUZZ_ARTIFACTS_compile = build/fuzz/
 FUZZ_ARTIFACTS_wasm = build/fuzz/wasm-
+FUZZ_ARTIFACTS_bundle = build/fuzz/bundle-
 FUZZ_REGRESSIONS_compile = tests/fuzz/regressions
 FUZZ_REGRESSIONS_wasm = tests/fuzz/wasm-regressions
+FUZZ_REGRESSIONS_bundle = tests/fuzz/bundle-regressions
 
 fuzz:
-	$(if $(FUZZ_SEEDS_$(FUZZ_TARGET)),,$(error FUZZ_TARGET must be compile or wasm (got '$(FUZZ_TARGET)')))
+	$(if $(FUZZ_SEEDS_$(FUZZ_TARGET)),,$(error FUZZ_TARGET must be compile, wasm or bundle (got '$(FUZZ_TARGET)')))
 	@$(MAKE) --no-print-directory MODE=fuzz CC=clang build/fuzz/fuzz_$(FUZZ_TARGET)
 	@mkdir -p $(FUZZ_CORPUS_$(FUZZ_TARGET))
 	@cp $(FUZZ_SEEDS_$(FUZZ_TARGET)) $(FUZZ_CORPUS_$(FUZZ_TARGET))/ 2>/dev/null || true
@@ -254,7 +269,10 @@ build/fuzz/fuzz_compile: $(BUILD)/tests/fuzz/fuzz_compile.o $(LIB)
 build/fuzz/fuzz_wasm: $(BUILD)/tests/fuzz/fuzz_wasm.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
-bench: $(ORCHC)
+build/fuzz/fuzz_bundle: $(BUILD)/tests/fuzz/fuzz_bundle.o $(BUNDLE_OBJ)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(APPLY_LIBS)
+
+bench: $(ORCHC) $(ORCH_APPLY)
 	@sh bench/run.sh $(ORCHC)
 
 man: $(ORCHC)
@@ -276,7 +294,7 @@ lint:
 	  --suppress=unreadVariable --inline-suppr \
 	  -Icompiler -Iapply compiler apply tests/unit tests/fuzz
 
-install: $(ORCHC) $(ORCH_APPLY) $(ORCH_APPLY)
+install: $(ORCHC) $(ORCH_APPLY)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/orchc/stdlib \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man7

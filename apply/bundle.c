@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "arena.h"
@@ -387,7 +388,10 @@ bool bundle_load(struct bundle *b, const char *path, struct arena *a, struct str
 	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!doc) {
 		memset(b, 0, sizeof *b);
-		strbuf_addf(err, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		if (je.line < 0) /* not read at all */
+			strbuf_addf(err, "cannot read the bundle %s: %s", path, strerror(errno));
+		else
+			strbuf_addf(err, "%s:%d:%d: not a bundle: %s", path, je.line, je.column, je.text);
 		return false;
 	}
 	bool ok = bundle_from_json(b, doc, path, a, err);

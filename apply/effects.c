@@ -62,7 +62,7 @@ static size_t discard(char *ptr, size_t size, size_t n, void *user)
 	return size * n;
 }
 
-bool http_send(const char *method, const char *url, const char *body, size_t len,
+bool http_send(const char *method, const char *url, const char *body, size_t len, bool gone_ok,
 	       struct strbuf *err)
 {
 	static bool initialised;
@@ -94,7 +94,7 @@ bool http_send(const char *method, const char *url, const char *body, size_t len
 	CURLcode rc = curl_easy_perform(curl);
 	long status = 0;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	bool ok = rc == CURLE_OK && status >= 200 && status < 300;
+	bool ok = rc == CURLE_OK && ((status >= 200 && status < 300) || (gone_ok && status == 404));
 	if (rc != CURLE_OK)
 		strbuf_addf(err, "%s %s: %s", method, url, *error ? error : curl_easy_strerror(rc));
 	else if (!ok)

@@ -18,8 +18,11 @@ struct strbuf;
  */
 bool run_command(const char *const *argv, const char *dir, bool quiet, struct strbuf *err);
 
-/** Sends `method` to `url` with a JSON body (or none); false unless 2xx. */
-bool http_send(const char *method, const char *url, const char *body, size_t len,
+/**
+ * Sends `method` to `url` with a JSON body (or none); false unless 2xx, or
+ * 404 when `gone_ok` (deleting what is already gone is done, not failed).
+ */
+bool http_send(const char *method, const char *url, const char *body, size_t len, bool gone_ok,
 	       struct strbuf *err);
 
 #endif

@@ -51,7 +51,11 @@ static bool text_of(struct plan *p, const struct b_ref *ref, struct strbuf *out,
 static bool compose(struct plan *p, const struct run_opts *o, const struct b_compose *c, bool up,
 		    struct strbuf *err)
 {
-	const char *argv[64];
+	size_t words = 0;
+	while (o->compose[words])
+		words++;
+	/* The command, the project, two per file, the verb and its flags, NULL. */
+	const char **argv = arena_alloc(p->a, (words + 2 + 2 * c->nfiles + 4) * sizeof *argv);
 	size_t n = 0;
 	for (size_t i = 0; o->compose[i]; i++)
 		argv[n++] = o->compose[i];
@@ -60,10 +64,6 @@ static bool compose(struct plan *p, const struct run_opts *o, const struct b_com
 	const char *dir = arena_printf(p->a, "%s/%s", p->root_dir, c->directory);
 	argv[n++] = "--project-name";
 	argv[n++] = c->project;
-	if (c->nfiles > 25) {
-		strbuf_addf(err, "compose project %s has more than 25 files", c->project);
-		return false;
-	}
 	for (size_t i = 0; i < c->nfiles; i++) {
 		argv[n++] = "--file";
 		argv[n++] = arena_printf(p->a, "%s/%s", p->root_dir, c->files[i]);
@@ -90,14 +90,14 @@ static bool deploy(struct plan *p, const struct b_deployment *d, struct strbuf *
 	struct strbuf body;
 	strbuf_init(&body);
 	bool ok = text_of(p, &d->body, &body, err) &&
-		  http_send("POST", d->supervisor, body.buf, body.len, err);
+		  http_send("POST", d->supervisor, body.buf, body.len, false, err);
 	strbuf_release(&body);
 	return ok;
 }
 
 static bool undeploy(struct plan *p, const struct b_deployment *d, struct strbuf *err)
 {
-	return http_send("DELETE", arena_printf(p->a, "%s/%s", d->supervisor, d->id), NULL, 0, err);
+	return http_send("DELETE", arena_printf(p->a, "%s/%s", d->supervisor, d->id), NULL, 0, true, err);
 }
 
 static bool migrate(struct plan *p, struct action *a, const struct b_ref *script, bool record,
@@ -120,7 +120,7 @@ static bool perform(struct plan *p, const struct run_opts *o, struct action *a, 
 	switch (a->kind) {
 	case ACT_WRITE:
 	case ACT_REMOVE: {
-		enum rootfs_read r = rootfs_read(p->root, a->subject, &a->old, err);
+		enum rootfs_read r = rootfs_read(p->root, a->subject, &a->old, &a->old_mode, err);
 		if (r == ROOTFS_ERROR)
 			return false;
 		a->had_old = r == ROOTFS_OK;
@@ -155,7 +155,7 @@ static bool undo(struct plan *p, const struct run_opts *o, struct action *a, str
 	case ACT_WRITE:
 	case ACT_REMOVE:
 		return a->had_old ? rootfs_write(p->root, a->subject, a->old.buf, a->old.len,
-						 a->file->mode, err)
+						 a->old_mode, err)
 				  : rootfs_remove(p->root, a->subject, err);
 	case ACT_SCHEMA:
 		strbuf_addstr(err, "a base schema is never dropped");

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,45 +48,80 @@ static int fail(const char *fmt, ...)
 	return 1;
 }
 
+enum { PLAN = 1, APPLY = 2, ROLLBACK = 4, STATUS = 8 };
+
+static const char *const commands[] = { "plan", "apply", "rollback", "status" };
+
+/* Every option, with the commands that take it (as in the usage). */
+struct option_spec {
+	const char *name;
+	size_t flag, value; /* offsetof the bool or the string in struct opts; 0: none */
+	unsigned commands;
+};
+
+#define FLAG(n, field, cmds) { n, offsetof(struct opts, field), 0, cmds }
+#define VALUE(n, field, cmds) { n, 0, offsetof(struct opts, field), cmds }
+static const struct option_spec options[] = {
+	VALUE("--root", root, PLAN | APPLY | ROLLBACK | STATUS),
+	VALUE("--state", state, PLAN | APPLY | ROLLBACK | STATUS),
+	VALUE("--format", format, PLAN | STATUS),
+	VALUE("--compose", compose, APPLY | ROLLBACK),
+	FLAG("--dry-run", dry_run, APPLY | ROLLBACK),
+	FLAG("--wait", wait, APPLY | ROLLBACK),
+	FLAG("--quiet", quiet, APPLY | ROLLBACK),
+	FLAG("--verbose", verbose, APPLY | ROLLBACK),
+	FLAG("--down-migrations", down_migrations, ROLLBACK),
+};
+
+static unsigned command_bit(const char *command)
+{
+	for (unsigned i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (command && strcmp(command, commands[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
 static bool parse_args(int argc, char **argv, struct opts *o)
 {
-	static const char *const flags[] = { "--dry-run", "--wait", "--quiet", "--verbose",
-					     "--down-migrations" };
-	bool *const flag_of[] = { &o->dry_run, &o->wait, &o->quiet, &o->verbose, &o->down_migrations };
-	static const char *const valued[] = { "--root", "--state", "--format", "--compose" };
-	const char **value_of[] = { &o->root, &o->state, &o->format, &o->compose };
+	unsigned given = 0; /* bit k: options[k] */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		bool known = false;
-		for (size_t k = 0; k < sizeof flags / sizeof *flags && !known; k++)
-			if (strcmp(a, flags[k]) == 0)
-				known = *flag_of[k] = true;
-		for (size_t k = 0; k < sizeof valued / sizeof *valued && !known; k++) {
-			size_t n = strlen(valued[k]);
-			if (strncmp(a, valued[k], n) == 0 && (a[n] == '=' || a[n] == '\0')) {
-				if (a[n] == '\0' && i + 1 == argc) {
-					fail("%s needs a value", valued[k]);
-					return false;
-				}
-				*value_of[k] = a[n] == '=' ? a + n + 1 : argv[++i];
-				known = true;
-			}
+		const struct option_spec *spec = NULL;
+		for (size_t k = 0; k < sizeof options / sizeof *options && !spec; k++) {
+			size_t n = strlen(options[k].name);
+			if (strncmp(a, options[k].name, n) == 0 &&
+			    (a[n] == '\0' || (a[n] == '=' && options[k].value)))
+				spec = &options[k];
 		}
-		if (known)
-			continue;
-		if (a[0] == '-' && a[1]) {
+		if (spec && spec->flag) {
+			*(bool *)((char *)o + spec->flag) = true;
+		} else if (spec) {
+			size_t n = strlen(spec->name);
+			if (a[n] == '\0' && i + 1 == argc) {
+				fail("%s needs a value", spec->name);
+				return false;
+			}
+			*(const char **)((char *)o + spec->value) = a[n] == '=' ? a + n + 1 : argv[++i];
+		} else if (a[0] == '-' && a[1]) {
 			fail("unknown option '%s'\n%s", a, usage);
 			return false;
-		}
-		if (!o->command)
+		} else if (!o->command) {
 			o->command = a;
-		else if (!o->target)
+		} else if (!o->target) {
 			o->target = a;
-		else {
+		} else {
 			fail("unexpected argument '%s'\n%s", a, usage);
 			return false;
 		}
+		if (spec)
+			given |= 1u << (spec - options);
 	}
+	unsigned bit = command_bit(o->command);
+	for (size_t k = 0; bit && k < sizeof options / sizeof *options; k++)
+		if ((given >> k & 1) && !(options[k].commands & bit)) {
+			fail("%s does not take %s\n%s", o->command, options[k].name, usage);
+			return false;
+		}
 	if (o->format && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
 		fail("--format must be text or json (got '%s')", o->format);
 		return false;

@@ -63,43 +63,98 @@ bool plan_load_contents(struct plan *p, const char *source_dir, struct strbuf *e
 
 /* ---- files ------------------------------------------------------------------- */
 
-/* True when a unit other than ours lists `path` in its last apply. */
-static bool owned_elsewhere(struct plan *p, const char *path, struct strbuf *err)
+/* A file the last apply of another unit wrote. */
+struct owned {
+	const char *path, *sha256, *unit;
+};
+
+struct others {
+	struct owned *items; /* sorted by path */
+	size_t n;
+};
+
+static int by_path(const void *a, const void *b)
 {
+	return strcmp(((const struct owned *)a)->path, ((const struct owned *)b)->path);
+}
+
+/*
+ * Every file of the other units' last applies, read once per plan so that
+ * each path is a search, not a scan of every unit.  Units may share a file
+ * (a fleet's devices share its modules) as long as they agree on it.
+ */
+static struct others other_units_files(struct plan *p)
+{
+	struct others o = { NULL, 0 };
+	VEC(struct owned) list = VEC_INIT;
 	size_t n;
 	char **units = state_units(p->state, &n);
-	bool owned = false;
+	struct strbuf ignored;
+	strbuf_init(&ignored);
 	for (size_t i = 0; i < n; i++) {
-		json_t *doc = NULL, *f;
-		size_t k;
-		if (strcmp(units[i], p->want->unit) != 0 && state_read_unit(p->state, units[i], &doc, err))
-			json_array_foreach(json_object_get(json_object_get(doc, "current"), "files"), k, f)
-				owned |= strcmp(json_string_value(json_object_get(f, "path")), path) == 0;
+		json_t *doc = NULL;
+		if (strcmp(units[i], p->want->unit) != 0 && state_read_unit(p->state, units[i], &doc, &ignored)) {
+			const char *unit = arena_printf(p->a, "%s", units[i]);
+			json_t *f;
+			size_t k;
+			json_array_foreach(json_object_get(json_object_get(doc, "current"), "files"), k, f) {
+				struct owned w = {
+					arena_printf(p->a, "%s", json_string_value(json_object_get(f, "path"))),
+					arena_printf(p->a, "%s", json_string_value(json_object_get(f, "sha256"))),
+					unit,
+				};
+				vec_push(&list, w);
+			}
+		}
 		json_decref(doc);
 		free(units[i]);
 	}
 	free(units);
-	return owned;
+	strbuf_release(&ignored);
+	if (list.len) {
+		o.items = arena_alloc(p->a, list.len * sizeof *o.items);
+		memcpy(o.items, list.items, list.len * sizeof *o.items);
+		o.n = list.len;
+		qsort(o.items, o.n, sizeof *o.items, by_path);
+	}
+	vec_free(&list);
+	return o;
+}
+
+static const struct owned *owner_of(const struct others *o, const char *path)
+{
+	struct owned key = { path, NULL, NULL };
+	return o->n ? bsearch(&key, o->items, o->n, sizeof *o->items, by_path) : NULL;
 }
 
 static bool plan_files(struct plan *p, struct strbuf *err)
 {
 	struct strbuf disk;
 	strbuf_init(&disk);
+	const struct others others = other_units_files(p);
 	bool ok = true;
 	for (size_t i = 0; ok && i < p->want->nfiles; i++) {
 		const struct b_file *f = &p->want->files[i];
-		enum rootfs_read r = rootfs_read(p->root, f->path, &disk, err);
+		unsigned mode = 0;
+		enum rootfs_read r = rootfs_read(p->root, f->path, &disk, &mode, err);
 		char hex[65] = "";
 		if (r == ROOTFS_OK)
 			sha256_hex(disk.buf, disk.len, hex);
 		const struct b_file *before = p->have ? bundle_file(p->have, f->path) : NULL;
 		const char *why = r == ROOTFS_MISSING ? "new"
 				  : r == ROOTFS_ERROR ? NULL
-				  : strcmp(hex, f->sha256) == 0 ? ""
-				  : before && strcmp(before->sha256, f->sha256) == 0 ? "changed on the host"
-										   : "changed";
-		if (!why)
+				  : strcmp(hex, f->sha256) != 0
+				      ? (before && strcmp(before->sha256, f->sha256) == 0 ? "changed on the host"
+											  : "changed")
+				  : mode != f->mode ? arena_printf(p->a, "mode %04o, want %04o", mode, f->mode)
+						    : "";
+		const struct owned *owner = why && !before ? owner_of(&others, f->path) : NULL;
+		if (owner && strcmp(owner->sha256, f->sha256) != 0) {
+			strbuf_addf(err, "%s is also written by unit %s, with other content: two units "
+				    "cannot own one file; give it another path in one of them, or "
+				    "apply them to different roots", f->path, owner->unit);
+			ok = false;
+		} else if (!why)
 			ok = false;
 		else if (*why)
 			add(p, ACT_WRITE, f->path, why)->file = f;
@@ -108,11 +163,11 @@ static bool plan_files(struct plan *p, struct strbuf *err)
 		const struct b_file *f = &p->have->files[i];
 		if (bundle_file(p->want, f->path))
 			continue;
-		enum rootfs_read r = rootfs_read(p->root, f->path, &disk, err);
+		enum rootfs_read r = rootfs_read(p->root, f->path, &disk, NULL, err);
 		char hex[65];
 		if (r == ROOTFS_ERROR)
 			ok = false;
-		if (r != ROOTFS_OK || owned_elsewhere(p, f->path, err))
+		if (r != ROOTFS_OK || owner_of(&others, f->path))
 			continue;
 		sha256_hex(disk.buf, disk.len, hex);
 		if (strcmp(hex, f->sha256) == 0)
@@ -275,7 +330,7 @@ static bool variables_set(struct plan *p, const struct b_compose *c, struct strb
 	strbuf_init(&env);
 	strbuf_init(&missing);
 	strbuf_init(&ignored);
-	rootfs_read(p->root, arena_printf(p->a, "%s/.env", c->directory), &env, &ignored);
+	rootfs_read(p->root, arena_printf(p->a, "%s/.env", c->directory), &env, NULL, &ignored);
 	for (size_t i = 0; i < c->nvariables; i++) {
 		const char *v = c->variables[i];
 		size_t n = strlen(v);

@@ -52,6 +52,7 @@ struct action {
 	bool done;
 	bool had_old;        /* undo: the file that was there */
 	struct strbuf old;
+	unsigned old_mode;
 };
 
 struct plan_db {

@@ -61,7 +61,8 @@ static const char *why(int e)
 	return e == ELOOP || e == ENOTDIR ? "a symbolic link or a file is in the way" : strerror(e);
 }
 
-enum rootfs_read rootfs_read(int root, const char *path, struct strbuf *out, struct strbuf *err)
+enum rootfs_read rootfs_read(int root, const char *path, struct strbuf *out, unsigned *mode,
+			     struct strbuf *err)
 {
 	if (root < 0)
 		return ROOTFS_MISSING; /* a root not created yet */
@@ -79,6 +80,9 @@ enum rootfs_read rootfs_read(int root, const char *path, struct strbuf *out, str
 		strbuf_addf(err, "cannot read %s: %s", path, why(saved));
 		return ROOTFS_ERROR;
 	}
+	struct stat st;
+	if (mode && fstat(fd, &st) == 0)
+		*mode = st.st_mode & 07777;
 	strbuf_reset(out);
 	char buf[65536];
 	ssize_t n;

@@ -21,8 +21,10 @@ int rootfs_open(const char *dir, bool create, struct strbuf *err);
 
 enum rootfs_read { ROOTFS_OK, ROOTFS_MISSING, ROOTFS_ERROR };
 
-/** Reads ROOT/path into `out` (not through a symbolic link). */
-enum rootfs_read rootfs_read(int root, const char *path, struct strbuf *out, struct strbuf *err);
+/** Reads ROOT/path into `out` (not through a symbolic link), and its
+ * permission bits into *mode unless `mode` is NULL. */
+enum rootfs_read rootfs_read(int root, const char *path, struct strbuf *out, unsigned *mode,
+			     struct strbuf *err);
 
 /** Replaces ROOT/path with `len` bytes of `data`, creating directories. */
 bool rootfs_write(int root, const char *path, const void *data, size_t len, unsigned mode,

@@ -110,7 +110,7 @@ bool state_read_unit(struct state *s, const char *unit, json_t **doc, struct str
 	strbuf_init(&text);
 	char path[512];
 	snprintf(path, sizeof path, "units/%s.json", unit);
-	enum rootfs_read r = rootfs_read(s->fd, path, &text, err);
+	enum rootfs_read r = rootfs_read(s->fd, path, &text, NULL, err);
 	if (r == ROOTFS_OK) {
 		json_error_t je;
 		*doc = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &je);
@@ -153,7 +153,7 @@ enum rootfs_read state_get_object(struct state *s, const char *sha256, struct st
 {
 	char path[80];
 	snprintf(path, sizeof path, "objects/%s", sha256);
-	return s->fd < 0 ? ROOTFS_MISSING : rootfs_read(s->fd, path, out, err);
+	return s->fd < 0 ? ROOTFS_MISSING : rootfs_read(s->fd, path, out, NULL, err);
 }
 
 static int by_name(const void *a, const void *b)

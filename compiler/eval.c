@@ -860,6 +860,7 @@ struct m_value *eval_expr(const struct eval_scope *sc, const struct ast_node *e,
 		struct m_entity *r = lookup_ref(sc, e, want->ref_kind, true);
 		if (r)
 			return ref_value(s, r, e->span);
+		// cppcheck-suppress knownConditionTrueFalse ; lookup_ref may have reported
 		if (s->ctx->diags.items.len == before)
 			break; /* kind.name of another kind, or a.b.c: a mismatch, never a drop */
 		return NULL;

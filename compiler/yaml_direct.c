@@ -165,6 +165,7 @@ static void put_literal(struct strbuf *out, const char *s, size_t len, size_t in
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		// cppcheck-suppress knownConditionTrueFalse ; n is 0 on an empty line
 		if (n) {
 			strbuf_addchars(out, ' ', indent);
 			strbuf_add(out, s, n);

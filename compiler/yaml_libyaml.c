@@ -39,11 +39,11 @@ static bool scalar(yaml_emitter_t *em, const char *s, size_t len)
 static bool emit(yaml_emitter_t *em, const struct ynode *n)
 {
 	yaml_event_t ev;
-	char buf[32];
 	switch (n->kind) {
 	case Y_STR:
 		return scalar(em, n->u.s.ptr, n->u.s.len);
 	case Y_INT: {
+		char buf[32];
 		int len = snprintf(buf, sizeof buf, "%" PRId64, n->u.i);
 		return yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)buf, len, 1, 0,
 						    YAML_PLAIN_SCALAR_STYLE) &&

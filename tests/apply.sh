@@ -160,6 +160,26 @@ refused "absolute path" 'doc["files"][0]["path"] = "/tmp/orch-test"' "is not ins
 refused "unknown version" 'doc["bundle_version"] = 2' "bundle version 2 is not supported"
 refused "unknown key" 'doc["hooks"] = ["rm -rf /"]' "unknown key 'hooks'"
 [ ! -e "$A/troot/migrations" ] && ok || bad "a refused bundle changed the root"
+
+# ---- ownership, modes, options -----------------------------------------------------
+O=$A/own
+apply_expect 0 "apply v1 (ownership)" apply "$V1" --root "$O"
+bundle_edit "other unit" 'doc["unit"] = "catalog-copy"; doc["migrations"] = []'
+apply_expect 1 "a file of another unit" apply "$A/edit/deploy/catalog-esnet.json" --root "$O"
+apply_says "migrations/esnet/migrations.sum is also written by unit catalog-esnet, with other content" \
+	"a file of another unit"
+bundle_edit "shared file" 'doc["unit"] = "catalog-shared"; doc["migrations"] = []
+doc["files"] = [f for f in doc["files"] if f["path"].startswith("deploy/schema/")]'
+apply_expect 0 "a file two units agree on" apply "$A/edit/deploy/catalog-esnet.json" --root "$O"
+chmod 0600 "$O/migrations/esnet/registry.py"
+apply_expect 2 "plan a mode change" plan "$V1" --root "$O"
+apply_says "write              migrations/esnet/registry.py (mode 0600, want 0644)" "plan a mode change"
+apply_expect 0 "apply a mode change" apply "$V1" --root "$O"
+same "mode restored" 644 "$(stat -c %a "$O/migrations/esnet/registry.py")"
+apply_expect 1 "an option of another command" status --dry-run --root "$O"
+apply_says "status does not take --dry-run" "an option of another command"
+apply_expect 1 "a missing bundle" plan "$A/none.json" --root "$O"
+apply_says "cannot read the bundle $A/none.json: No such file or directory" "a missing bundle"
 mkdir -p "$A/elsewhere" "$A/sroot"
 ln -s "$A/elsewhere" "$A/sroot/migrations"
 apply_expect 1 "symbolic link in the root" apply "$V2" --root "$A/sroot"
@@ -167,30 +187,44 @@ apply_says "symbolic link" "symbolic link in the root"
 [ -z "$(ls -A "$A/elsewhere")" ] && ok || bad "orch-apply wrote through a symbolic link"
 
 # ---- crash safety: SIGKILL after each action, then a re-run ---------------------
-"$APPLY" plan "$V2" --root "$A/crash-ref" --format json > "$TMP/plan.json" 2>&1
-n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["actions"]))' "$TMP/plan.json")
-"$APPLY" apply "$V2" --root "$A/crash-ref" > /dev/null 2>&1
-ref_tree=$(tree_digest "$A/crash-ref")
-ref_rows=$(rows "$A/crash-ref/.orch-apply/db/esnet.sqlite3")
-ref_rec=$(recorded "$A/crash-ref/.orch-apply/db/esnet.sqlite3")
-k=1
-while [ "$k" -le "${n:-0}" ]; do
-	C=$A/crash-$k
-	ORCH_APPLY_FAULT_AFTER=$k "$APPLY" apply "$V2" --root "$C" > /dev/null 2>&1
-	rc=$?
-	[ "$rc" -eq 137 ] || bad "fault after action $k: exit $rc, expected 137 (SIGKILL)"
-	if [ $k -lt "$n" ] && [ -e "$C/.orch-apply/units/catalog-esnet.json" ]; then
-		bad "crash after action $k committed the state"
-	fi
-	"$APPLY" apply "$V2" --root "$C" > "$TMP/apply.out" 2>&1 ||
-		{ bad "re-run after a crash after action $k:"; head -n 20 "$TMP/apply.out"; }
-	same "files after crash $k" "$ref_tree" "$(tree_digest "$C")"
-	same "rows after crash $k" "$ref_rows" "$(rows "$C/.orch-apply/db/esnet.sqlite3")"
-	same "migrations after crash $k" "$ref_rec" "$(recorded "$C/.orch-apply/db/esnet.sqlite3")"
-	[ -z "$(find "$C" -name '*.orch-apply-tmp')" ] && ok || bad "crash $k left a temporary file"
-	k=$((k + 1))
-done
-[ "${n:-0}" -gt 10 ] && ok || bad "crash test: only ${n:-0} actions"
+# crash_converges NAME BUNDLE SNAPSHOT: for each action k of a first apply
+# of BUNDLE, a SIGKILL right after action k and then a re-run must leave
+# what `SNAPSHOT ROOT` prints after an apply without a crash, commit no
+# state before the last action and leave no temporary file.  `crash_reset`
+# (a no-op unless redefined) runs before each first apply.
+crash_reset() { :; }
+crash_converges() {
+	cname=$1 cbundle=$2 csnap=$3
+	crash_reset
+	"$APPLY" plan "$cbundle" --root "$A/$cname-ref" --format json > "$TMP/plan.json" 2>&1
+	n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["actions"]))' "$TMP/plan.json")
+	unit=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["unit"])' "$cbundle")
+	"$APPLY" apply "$cbundle" --root "$A/$cname-ref" > /dev/null 2>&1 || bad "$cname: apply without a crash"
+	ref=$("$csnap" "$A/$cname-ref")
+	k=1
+	while [ "$k" -le "${n:-0}" ]; do
+		C=$A/$cname-crash-$k
+		crash_reset
+		ORCH_APPLY_FAULT_AFTER=$k "$APPLY" apply "$cbundle" --root "$C" > /dev/null 2>&1
+		rc=$?
+		[ "$rc" -eq 137 ] || bad "$cname: fault after action $k: exit $rc, expected 137 (SIGKILL)"
+		if [ $k -lt "$n" ] && [ -e "$C/.orch-apply/units/$unit.json" ]; then
+			bad "$cname: crash after action $k committed the state"
+		fi
+		"$APPLY" apply "$cbundle" --root "$C" > "$TMP/apply.out" 2>&1 ||
+			{ bad "$cname: re-run after a crash after action $k:"; head -n 20 "$TMP/apply.out"; }
+		same "$cname after crash $k" "$ref" "$("$csnap" "$C")"
+		[ -z "$(find "$C" -name '*.orch-apply-tmp')" ] && ok || bad "$cname: crash $k left a temporary file"
+		k=$((k + 1))
+	done
+	[ "${n:-0}" -ge "$4" ] && ok || bad "$cname crash test: only ${n:-0} actions"
+}
+catalog_snapshot() {
+	tree_digest "$1"
+	rows "$1/.orch-apply/db/esnet.sqlite3"
+	recorded "$1/.orch-apply/db/esnet.sqlite3"
+}
+crash_converges catalog "$V2" catalog_snapshot 10
 
 # ---- concurrency: one apply at a time ---------------------------------------------
 S=$TOP/examples/laconic-ipld/expected/out/deploy/stack-ipld-eth.json
@@ -225,6 +259,15 @@ grep -rq "orch-test-secret" "$C/.orch-apply" "$TMP/apply.out" && bad "a secret's
 rm -f "$ORCH_TEST_COMPOSE_LOG"
 PATH=$PATH_WITH_DOCKER apply_expect 0 "podman-compose" apply "$S" --root "$A/podman" --compose "docker compose --ansi never"
 head -n 3 "$ORCH_TEST_COMPOSE_LOG" | tr '\n' ' ' | grep -q '^compose --ansi never ' && ok || bad "--compose is not the command run"
+# A crash after each action: the re-run brings the project up once more.
+stack_snapshot() {
+	tree_digest "$1"
+	# The last compose command run for this root, the root's name removed.
+	awk -v RS= 'END { print }' "$ORCH_TEST_COMPOSE_LOG" | sed "s|$1|ROOT|g"
+}
+crash_reset() { rm -f "$ORCH_TEST_COMPOSE_LOG"; }
+PATH=$PATH_WITH_DOCKER crash_converges stack "$S" stack_snapshot 5
+crash_reset() { :; }
 # compose fails: the files are undone, the state unchanged.
 rm -f "$ORCH_TEST_COMPOSE_LOG"
 ORCH_TEST_COMPOSE_EXIT=1 PATH=$PATH_WITH_DOCKER apply_expect 1 "compose fails" apply "$S" --root "$A/cfail"
@@ -275,6 +318,24 @@ apply_expect 0 "device apply without a deployment" apply "$A/w/deploy/$dev.json"
 same "undeploy" "DELETE /deploy/$gone" "$(tail -n 1 "$LOG" | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["method"], r["path"])')"
 apply_expect 0 "device rollback" rollback "$dev" --root "$A/dev"
 same "rollback redeploys" "POST $gone" "$(tail -n 1 "$LOG" | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["method"], r["body"]["deploymentId"])')"
+# Undeploying what the supervisor no longer holds (404) is done, not failed.
+supervisor() { # METHOD: a test-only request to the fake supervisor
+	/usr/bin/python3 -c "
+import json, sys, urllib.request
+r = urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:$port/deploy', method=sys.argv[1]))
+print(json.dumps(json.load(r), sort_keys=True))" "$1"
+}
+supervisor DELETE > /dev/null
+apply_expect 0 "undeploy of a deployment already gone" apply "$A/w/deploy/$dev.json" --root "$A/dev"
+same "undeploy already gone" "DELETE /deploy/$gone" "$(tail -n 1 "$LOG" | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["method"], r["path"])')"
+# A crash after each action: every deployment held once the re-run ends.
+device_snapshot() {
+	tree_digest "$1"
+	supervisor GET
+}
+crash_reset() { supervisor DELETE > /dev/null; }
+crash_converges device "$A/w/deploy/$dev.json" device_snapshot 3
+crash_reset() { :; }
 kill "$sup" 2>/dev/null
 wait "$sup" 2>/dev/null
 

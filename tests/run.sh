@@ -290,6 +290,18 @@ if [ -x "$BUILD/tests/fuzz_wasm_replay" ]; then
 	fi
 fi
 
+if [ -x "$BUILD/tests/fuzz_bundle_replay" ]; then
+	find tests/fuzz/bundle-regressions -type f ! -name '.keep' > "$TMP/replay-bundle.list"
+	# shellcheck disable=SC2046 # file names are ours and have no spaces
+	if "$BUILD/tests/fuzz_bundle_replay" $(cat "$TMP/replay-bundle.list") \
+		examples/*/expected/out*/deploy/*.json > "$TMP/replay-bundle.out" 2>&1; then
+		ok
+	else
+		bad "fuzz replay (bundle)"
+		tail -n 30 "$TMP/replay-bundle.out"
+	fi
+fi
+
 # ---- memory: no leaks or invalid accesses outside ASan builds ------------------
 case $BUILD in
 *asan*) ;; # ASan's leak checker covers this build

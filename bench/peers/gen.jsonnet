@@ -31,7 +31,7 @@ local service(i) = {
   [if i > 0 then 'depends_on']: { [name(i - 1)]: { condition: 'service_started' } },
   deploy: {
     replicas: 1 + std.modulo(i, 3),
-    resources: { limits: { cpus: '0.5', memory: '268435456' } },
+    resources: { limits: { cpus: '0.5', memory: '256m' } },
   },
 };
 

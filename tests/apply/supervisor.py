@@ -6,7 +6,9 @@ POST /deploy with a JSON body (a deployment: deploymentId, modules,
 endpoints...) stores it; DELETE /deploy/<id> forgets it (404 when unknown).
 Every request is appended to LOG as one JSON line {method, path, body};
 the port chosen is written to PORTFILE.  A deployment whose id is listed
-as FAIL_ID is refused with HTTP 500, to test orch-apply's undo."""
+as FAIL_ID is refused with HTTP 500, to test orch-apply's undo.
+For the tests only (not in the contract, not logged): GET /deploy answers
+the deployments held, by id; DELETE /deploy forgets them all."""
 import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,7 +49,15 @@ class Supervisor(BaseHTTPRequestHandler):
         deployments[body["deploymentId"]] = body
         self.answer(200, {"status": "success"})
 
+    def do_GET(self):
+        if self.path != "/deploy":
+            return self.answer(404, {"error": "GET /deploy only"})
+        self.answer(200, deployments)
+
     def do_DELETE(self):
+        if self.path == "/deploy":
+            deployments.clear()
+            return self.answer(200, {"status": "reset"})
         self.record(None)
         prefix = "/deploy/"
         if not self.path.startswith(prefix) or self.path[len(prefix):] not in deployments:
