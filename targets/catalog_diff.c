@@ -171,7 +171,7 @@ void cat_diff_release(struct cat_diff *d)
 
 /* ---- SQL ---- */
 
-static void quoted(struct strbuf *sb, const char *s)
+void sql_quoted(struct strbuf *sb, const char *s)
 {
 	strbuf_addch(sb, '\'');
 	for (; *s; s++) {
@@ -192,10 +192,10 @@ static void value(struct strbuf *sb, const struct cat_column *col, const char *v
 		/* A workflow the catalogue does not insert: found by name, and a
 		 * missing one makes the statement fail (NULL id), never a no-op. */
 		strbuf_addstr(sb, "(SELECT workflow_id FROM workflows WHERE name = ");
-		quoted(sb, v);
+		sql_quoted(sb, v);
 		strbuf_addch(sb, ')');
 	} else
-		quoted(sb, v);
+		sql_quoted(sb, v);
 }
 
 static void where_key(struct strbuf *sb, const struct cat_table *def, const struct cat_row *r)
@@ -332,6 +332,11 @@ void cat_change_sql(const struct cat_diff *d, size_t i, bool down, struct strbuf
 		update_sql(sb, def, row, down ? c->row : c->old);
 		break;
 	}
+}
+
+bool cat_change_finds_row(const struct cat_diff *d, size_t i, bool down)
+{
+	return op_of(&d->changes.items[i], down) != CH_INSERT;
 }
 
 bool cat_change_summary(const struct cat_diff *d, size_t i, struct strbuf *sb)

@@ -50,6 +50,12 @@ void cat_diff_release(struct cat_diff *d);
  */
 void cat_change_sql(const struct cat_diff *d, size_t i, bool down, struct strbuf *sb);
 
+/** True when that statement is an UPDATE or a DELETE of one row by its key. */
+bool cat_change_finds_row(const struct cat_diff *d, size_t i, bool down);
+
+/** Appends `s` as an SQL string literal. */
+void sql_quoted(struct strbuf *sb, const char *s);
+
 /** Appends what that statement does, in words ("link product \"x\" to ..."). */
 void cat_change_what(const struct cat_diff *d, size_t i, bool down, struct strbuf *sb);
 

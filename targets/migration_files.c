@@ -4,6 +4,7 @@
  */
 #include "migration_files.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
@@ -70,6 +71,54 @@ static const char *title(const struct migration *m, struct arena *a)
 
 /* ---- SQL ---- */
 
+/*
+ * An UPDATE or DELETE that finds no row means the database is not where
+ * the history says it is (a row changed by hand, the wrong database): the
+ * migration fails instead of doing nothing.  PostgreSQL checks FOUND in a
+ * DO block; SQLite, which has no procedural SQL, inserts changes() into a
+ * temporary table whose CHECK refuses anything but one row.
+ */
+static const char sqlite_row_check[] =
+	"CREATE TEMP TABLE IF NOT EXISTS orchc_row_check (\n"
+	"  changed INTEGER CONSTRAINT \"orchc: an UPDATE or DELETE of this migration found no row; "
+	"the database differs from the migration history\" CHECK (changed = 1)\n)";
+
+static void statement(const struct migration *m, size_t i, bool down, bool sqlite, struct strbuf *sb)
+{
+	if (!cat_change_finds_row(m->diff, i, down)) {
+		cat_change_sql(m->diff, i, down, sb);
+		return;
+	}
+	if (sqlite) {
+		cat_change_sql(m->diff, i, down, sb);
+		strbuf_addstr(sb, ";\nINSERT INTO orchc_row_check (changed) VALUES (changes())");
+		return;
+	}
+	struct strbuf body, what;
+	strbuf_init(&body);
+	strbuf_init(&what);
+	cat_change_sql(m->diff, i, down, &body);
+	cat_change_what(m->diff, i, down, &what);
+	strbuf_addstr(&what, ": no such row; the database differs from the migration history");
+	/* A dollar quote the statement does not contain. */
+	char tag[32] = "$orchc$";
+	for (unsigned k = 1; strstr(body.buf, tag); k++)
+		snprintf(tag, sizeof tag, "$orchc%u$", k);
+	strbuf_addf(sb, "DO %s BEGIN\n%s;\nIF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = ", tag, body.buf);
+	sql_quoted(sb, what.buf);
+	strbuf_addf(sb, "; END IF;\nEND %s", tag);
+	strbuf_release(&body);
+	strbuf_release(&what);
+}
+
+static bool finds_rows(const struct migration *m)
+{
+	for (size_t i = 0; i < m->diff->changes.len; i++)
+		if (cat_change_finds_row(m->diff, i, false) || cat_change_finds_row(m->diff, i, true))
+			return true;
+	return false;
+}
+
 static void sql_file(const struct migration *m, bool down, bool sqlite, const char *name,
 		     struct strbuf *sb)
 {
@@ -88,13 +137,15 @@ static void sql_file(const struct migration *m, bool down, bool sqlite, const ch
 	if (m->number > 1)
 		strbuf_addf(sb, ", %s migration %04u", down ? "before undoing" : "after", m->number - 1);
 	strbuf_addstr(sb, ".\n");
+	if (sqlite && finds_rows(m))
+		strbuf_addf(sb, "\n%s;\n", sqlite_row_check);
 	size_t n = m->diff->changes.len;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = down ? n - 1 - k : k;
 		strbuf_addstr(sb, "\n-- ");
 		cat_change_what(m->diff, i, down, sb);
 		strbuf_addch(sb, '\n');
-		cat_change_sql(m->diff, i, down, sb);
+		statement(m, i, down, sqlite, sb);
 		strbuf_addstr(sb, ";\n");
 	}
 }
@@ -114,7 +165,7 @@ static void py_statements(const struct migration *m, bool down, struct strbuf *s
 		cat_change_what(m->diff, i, down, sb);
 		strbuf_addstr(sb, "\n    op.execute(\n");
 		strbuf_reset(&sql);
-		cat_change_sql(m->diff, i, down, &sql);
+		statement(m, i, down, false, &sql);
 		for (const char *p = sql.buf; *p;) {
 			const char *nl = strchr(p, '\n');
 			size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);

@@ -185,5 +185,23 @@ if migration_tools; then
 		fi
 		check_history "$src" "$TMP/ex/migrations/$cat" "$TMP/fresh/migrations/$cat"
 	done
+	# Drift: a row removed by hand makes the next migration fail, not skip.
+	D=$TMP/drift/migrations/esnet
+	replay "$TMP/drift" examples/esnet-nes/history/0001/catalog.orch examples/esnet-nes/catalog.orch
+	drift_sql="DELETE FROM products_workflows WHERE workflow_id =
+		(SELECT workflow_id FROM workflows WHERE name = 'sync_node_enrollment');"
+	sqlite_base "$TMP/d.db" && sqlite_run "$TMP/d.db" "$D"/sqlite/0001_*.up.sql &&
+		sqlite3 "$TMP/d.db" "$drift_sql"
+	sqlite_dump "$TMP/d.db" > "$TMP/dump.before"
+	if sqlite_run "$TMP/d.db" "$D"/sqlite/0002_*.up.sql; then bad "sqlite: a migration ran over a missing row"
+	elif grep -q "CHECK constraint failed: orchc: an UPDATE or DELETE of this migration found no row" "$TMP/sql.out"
+	then ok; else bad "sqlite drift: $(head -n 3 "$TMP/sql.out")"; fi
+	sqlite_dump "$TMP/d.db" | cmp -s - "$TMP/dump.before" && ok || bad "sqlite drift: a failed migration changed rows"
+	if pg_up && pg_base; then
+		pg_run "$DB" "$D"/postgres/0001_*.up.sql && psql -q -c "$drift_sql" "$DB"
+		if pg_run "$DB" "$D"/postgres/0002_*.up.sql; then bad "postgres: a migration ran over a missing row"
+		elif grep -q 'unlink product "Node Enrollment Service" from workflow "sync_node_enrollment": no such row; the database differs from the migration history' "$TMP/sql.out"
+		then ok; else bad "postgres drift: $(head -n 3 "$TMP/sql.out")"; fi
+	fi
 	pg_down
 fi

@@ -26,100 +26,199 @@
 -- PostgreSQL. Run it in one transaction.
 
 -- unlink product "Node Enrollment" from workflow "modify_note"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = (SELECT workflow_id FROM workflows WHERE name = 'modify_note');
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment" from workflow "modify_note": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "Node Enrollment" from workflow "terminate_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'fbd354a5-bd0c-5956-8d89-b0b843e75121';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment" from workflow "terminate_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "Node Enrollment" from workflow "modify_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'd1384bec-c549-5aa6-bbd8-afe7c6069677';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment" from workflow "modify_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "Node Enrollment" from workflow "sync_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'de1f135a-4b34-5534-b45c-f4ff4a8759e0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment" from workflow "sync_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "Node Enrollment" from workflow "validate_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'b1e557ce-f274-57c3-89d1-7c7e0c38fbb8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment" from workflow "validate_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "Node Enrollment" from workflow "create_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = '336f7a33-7864-5ee7-a1f8-299c48745d0e';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment" from workflow "create_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove task "task_validate_node_enrollments"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '823a7da6-a906-50ff-a12f-6c27f7dd1c67';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove task "task_validate_node_enrollments": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "terminate_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'fbd354a5-bd0c-5956-8d89-b0b843e75121';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "terminate_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "modify_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'd1384bec-c549-5aa6-bbd8-afe7c6069677';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "modify_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "sync_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'de1f135a-4b34-5534-b45c-f4ff4a8759e0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "sync_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "validate_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'b1e557ce-f274-57c3-89d1-7c7e0c38fbb8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "validate_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "create_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '336f7a33-7864-5ee7-a1f8-299c48745d0e';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "create_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "Node Enrollment" from product block "Node Enrollment"
+DO $orchc$ BEGIN
 DELETE FROM product_product_blocks WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment" from product block "Node Enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product "Node Enrollment"
+DO $orchc$ BEGIN
 DELETE FROM products WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product "Node Enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node Enrollment" from product block "Node"
+DO $orchc$ BEGIN
 DELETE FROM product_block_relations WHERE in_use_by_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND depends_on_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node Enrollment" from product block "Node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node Enrollment" from resource type "nso_in_sync"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND resource_type_id = '27aa1da0-f59e-5297-aa3e-a38c5420ef9c';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node Enrollment" from resource type "nso_in_sync": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node Enrollment" from resource type "mgmt_ipv6_address"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND resource_type_id = 'fe344935-ff95-5c0b-b634-00889227729d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node Enrollment" from resource type "mgmt_ipv6_address": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node Enrollment" from resource type "mgmt_ipv4_address"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND resource_type_id = '2dcc0370-0dfd-565f-8326-fff4165c2ba1';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node Enrollment" from resource type "mgmt_ipv4_address": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node Enrollment" from resource type "node_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND resource_type_id = 'af569c61-e470-5823-bb76-94d414c00a63';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node Enrollment" from resource type "node_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "platform"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28' AND resource_type_id = '82d31b5d-e336-55eb-85d9-6b61b3363564';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "platform": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "site_uuid"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28' AND resource_type_id = '2a3d1867-61bf-5643-966b-0fdfccd5da6a';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "site_uuid": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "esdb_equipment_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28' AND resource_type_id = 'c435d4a6-dd28-5205-bc73-acd12b3beefb';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "esdb_equipment_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "node_name"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28' AND resource_type_id = 'e2886493-01e5-5a1f-9937-7afa53d27274';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "node_name": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product block "Node Enrollment"
+DO $orchc$ BEGIN
 DELETE FROM product_blocks WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product block "Node Enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product block "Node"
+DO $orchc$ BEGIN
 DELETE FROM product_blocks WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product block "Node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "nso_in_sync"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '27aa1da0-f59e-5297-aa3e-a38c5420ef9c';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "nso_in_sync": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "mgmt_ipv6_address"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'fe344935-ff95-5c0b-b634-00889227729d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "mgmt_ipv6_address": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "mgmt_ipv4_address"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '2dcc0370-0dfd-565f-8326-fff4165c2ba1';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "mgmt_ipv4_address": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "platform"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '82d31b5d-e336-55eb-85d9-6b61b3363564';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "platform": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "site_uuid"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '2a3d1867-61bf-5643-966b-0fdfccd5da6a';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "site_uuid": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "esdb_equipment_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'c435d4a6-dd28-5205-bc73-acd12b3beefb';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "esdb_equipment_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "node_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'af569c61-e470-5823-bb76-94d414c00a63';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "node_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "node_name"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'e2886493-01e5-5a1f-9937-7afa53d27274';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "node_name": no such row; the database differs from the migration history'; END IF;
+END $orchc$;

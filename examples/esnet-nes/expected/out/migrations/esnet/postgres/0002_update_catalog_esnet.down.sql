@@ -12,13 +12,22 @@
 -- PostgreSQL. Run it in one transaction, before undoing migration 0001.
 
 -- unlink product "Node Enrollment Service" from workflow "provision_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'bff5b325-6dd9-5928-acc5-2d7b1a0e1fb8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment Service" from workflow "provision_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "provision_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'bff5b325-6dd9-5928-acc5-2d7b1a0e1fb8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "provision_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- rename product "Node Enrollment Service" to "Node Enrollment"
+DO $orchc$ BEGIN
 UPDATE products SET name = 'Node Enrollment' WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'rename product "Node Enrollment Service" to "Node Enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- add workflow "sync_node_enrollment"
 INSERT INTO workflows (workflow_id, name, target, description, is_task)

@@ -10,13 +10,22 @@
 -- PostgreSQL. Run it in one transaction, after migration 0001.
 
 -- unlink product "Node Enrollment Service" from workflow "sync_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'de1f135a-4b34-5534-b45c-f4ff4a8759e0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "Node Enrollment Service" from workflow "sync_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "sync_node_enrollment"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'de1f135a-4b34-5534-b45c-f4ff4a8759e0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "sync_node_enrollment": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- rename product "Node Enrollment" to "Node Enrollment Service"
+DO $orchc$ BEGIN
 UPDATE products SET name = 'Node Enrollment Service' WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'rename product "Node Enrollment" to "Node Enrollment Service": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- add workflow "provision_node_enrollment"
 INSERT INTO workflows (workflow_id, name, target, description, is_task)

@@ -25,101 +25,138 @@
 -- reverse order, removed rows restored as they were.
 -- SQLite, with PRAGMA foreign_keys = ON. Run it in one transaction.
 
+CREATE TEMP TABLE IF NOT EXISTS orchc_row_check (
+  changed INTEGER CONSTRAINT "orchc: an UPDATE or DELETE of this migration found no row; the database differs from the migration history" CHECK (changed = 1)
+);
+
 -- unlink product "Node Enrollment" from workflow "modify_note"
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = (SELECT workflow_id FROM workflows WHERE name = 'modify_note');
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product "Node Enrollment" from workflow "terminate_node_enrollment"
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'fbd354a5-bd0c-5956-8d89-b0b843e75121';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product "Node Enrollment" from workflow "modify_node_enrollment"
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'd1384bec-c549-5aa6-bbd8-afe7c6069677';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product "Node Enrollment" from workflow "sync_node_enrollment"
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'de1f135a-4b34-5534-b45c-f4ff4a8759e0';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product "Node Enrollment" from workflow "validate_node_enrollment"
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'b1e557ce-f274-57c3-89d1-7c7e0c38fbb8';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product "Node Enrollment" from workflow "create_node_enrollment"
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = '336f7a33-7864-5ee7-a1f8-299c48745d0e';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove task "task_validate_node_enrollments"
 DELETE FROM workflows WHERE workflow_id = '823a7da6-a906-50ff-a12f-6c27f7dd1c67';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove workflow "terminate_node_enrollment"
 DELETE FROM workflows WHERE workflow_id = 'fbd354a5-bd0c-5956-8d89-b0b843e75121';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove workflow "modify_node_enrollment"
 DELETE FROM workflows WHERE workflow_id = 'd1384bec-c549-5aa6-bbd8-afe7c6069677';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove workflow "sync_node_enrollment"
 DELETE FROM workflows WHERE workflow_id = 'de1f135a-4b34-5534-b45c-f4ff4a8759e0';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove workflow "validate_node_enrollment"
 DELETE FROM workflows WHERE workflow_id = 'b1e557ce-f274-57c3-89d1-7c7e0c38fbb8';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove workflow "create_node_enrollment"
 DELETE FROM workflows WHERE workflow_id = '336f7a33-7864-5ee7-a1f8-299c48745d0e';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product "Node Enrollment" from product block "Node Enrollment"
 DELETE FROM product_product_blocks WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove product "Node Enrollment"
 DELETE FROM products WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node Enrollment" from product block "Node"
 DELETE FROM product_block_relations WHERE in_use_by_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND depends_on_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node Enrollment" from resource type "nso_in_sync"
 DELETE FROM product_block_resource_types WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND resource_type_id = '27aa1da0-f59e-5297-aa3e-a38c5420ef9c';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node Enrollment" from resource type "mgmt_ipv6_address"
 DELETE FROM product_block_resource_types WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND resource_type_id = 'fe344935-ff95-5c0b-b634-00889227729d';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node Enrollment" from resource type "mgmt_ipv4_address"
 DELETE FROM product_block_resource_types WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND resource_type_id = '2dcc0370-0dfd-565f-8326-fff4165c2ba1';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node Enrollment" from resource type "node_id"
 DELETE FROM product_block_resource_types WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253' AND resource_type_id = 'af569c61-e470-5823-bb76-94d414c00a63';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node" from resource type "platform"
 DELETE FROM product_block_resource_types WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28' AND resource_type_id = '82d31b5d-e336-55eb-85d9-6b61b3363564';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node" from resource type "site_uuid"
 DELETE FROM product_block_resource_types WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28' AND resource_type_id = '2a3d1867-61bf-5643-966b-0fdfccd5da6a';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node" from resource type "esdb_equipment_id"
 DELETE FROM product_block_resource_types WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28' AND resource_type_id = 'c435d4a6-dd28-5205-bc73-acd12b3beefb';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- unlink product block "Node" from resource type "node_name"
 DELETE FROM product_block_resource_types WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28' AND resource_type_id = 'e2886493-01e5-5a1f-9937-7afa53d27274';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove product block "Node Enrollment"
 DELETE FROM product_blocks WHERE product_block_id = 'd713c316-ae5f-56f2-a47d-705718673253';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove product block "Node"
 DELETE FROM product_blocks WHERE product_block_id = '6d5aba03-3a24-59d0-b2ba-2bf76103ea28';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove resource type "nso_in_sync"
 DELETE FROM resource_types WHERE resource_type_id = '27aa1da0-f59e-5297-aa3e-a38c5420ef9c';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove resource type "mgmt_ipv6_address"
 DELETE FROM resource_types WHERE resource_type_id = 'fe344935-ff95-5c0b-b634-00889227729d';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove resource type "mgmt_ipv4_address"
 DELETE FROM resource_types WHERE resource_type_id = '2dcc0370-0dfd-565f-8326-fff4165c2ba1';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove resource type "platform"
 DELETE FROM resource_types WHERE resource_type_id = '82d31b5d-e336-55eb-85d9-6b61b3363564';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove resource type "site_uuid"
 DELETE FROM resource_types WHERE resource_type_id = '2a3d1867-61bf-5643-966b-0fdfccd5da6a';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove resource type "esdb_equipment_id"
 DELETE FROM resource_types WHERE resource_type_id = 'c435d4a6-dd28-5205-bc73-acd12b3beefb';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove resource type "node_id"
 DELETE FROM resource_types WHERE resource_type_id = 'af569c61-e470-5823-bb76-94d414c00a63';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove resource type "node_name"
 DELETE FROM resource_types WHERE resource_type_id = 'e2886493-01e5-5a1f-9937-7afa53d27274';
+INSERT INTO orchc_row_check (changed) VALUES (changes());

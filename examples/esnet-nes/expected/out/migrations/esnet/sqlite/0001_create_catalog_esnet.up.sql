@@ -23,6 +23,10 @@
 --
 -- SQLite, with PRAGMA foreign_keys = ON. Run it in one transaction.
 
+CREATE TEMP TABLE IF NOT EXISTS orchc_row_check (
+  changed INTEGER CONSTRAINT "orchc: an UPDATE or DELETE of this migration found no row; the database differs from the migration history" CHECK (changed = 1)
+);
+
 -- add resource type "node_name"
 INSERT INTO resource_types (resource_type_id, resource_type, description)
 VALUES ('e2886493-01e5-5a1f-9937-7afa53d27274', 'node_name', 'Host name of the node');

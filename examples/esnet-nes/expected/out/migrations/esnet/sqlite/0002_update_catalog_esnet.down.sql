@@ -11,14 +11,21 @@
 -- reverse order, removed rows restored as they were.
 -- SQLite, with PRAGMA foreign_keys = ON. Run it in one transaction, before undoing migration 0001.
 
+CREATE TEMP TABLE IF NOT EXISTS orchc_row_check (
+  changed INTEGER CONSTRAINT "orchc: an UPDATE or DELETE of this migration found no row; the database differs from the migration history" CHECK (changed = 1)
+);
+
 -- unlink product "Node Enrollment Service" from workflow "provision_node_enrollment"
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'bff5b325-6dd9-5928-acc5-2d7b1a0e1fb8';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove workflow "provision_node_enrollment"
 DELETE FROM workflows WHERE workflow_id = 'bff5b325-6dd9-5928-acc5-2d7b1a0e1fb8';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- rename product "Node Enrollment Service" to "Node Enrollment"
 UPDATE products SET name = 'Node Enrollment' WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- add workflow "sync_node_enrollment"
 INSERT INTO workflows (workflow_id, name, target, description, is_task)

@@ -9,14 +9,21 @@
 --
 -- SQLite, with PRAGMA foreign_keys = ON. Run it in one transaction, after migration 0001.
 
+CREATE TEMP TABLE IF NOT EXISTS orchc_row_check (
+  changed INTEGER CONSTRAINT "orchc: an UPDATE or DELETE of this migration found no row; the database differs from the migration history" CHECK (changed = 1)
+);
+
 -- unlink product "Node Enrollment Service" from workflow "sync_node_enrollment"
 DELETE FROM products_workflows WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0' AND workflow_id = 'de1f135a-4b34-5534-b45c-f4ff4a8759e0';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- remove workflow "sync_node_enrollment"
 DELETE FROM workflows WHERE workflow_id = 'de1f135a-4b34-5534-b45c-f4ff4a8759e0';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- rename product "Node Enrollment" to "Node Enrollment Service"
 UPDATE products SET name = 'Node Enrollment Service' WHERE product_id = '1278cef8-2132-5e7c-b977-9e4dca0ccfd0';
+INSERT INTO orchc_row_check (changed) VALUES (changes());
 
 -- add workflow "provision_node_enrollment"
 INSERT INTO workflows (workflow_id, name, target, description, is_task)

@@ -43,253 +43,505 @@
 -- PostgreSQL. Run it in one transaction.
 
 -- unlink product "port 100G" from workflow "modify_note"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '5d3510b4-923f-51bd-8d0a-cca28be5818d' AND workflow_id = (SELECT workflow_id FROM workflows WHERE name = 'modify_note');
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 100G" from workflow "modify_note": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 10G" from workflow "modify_note"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '75cdc0d4-bfe5-50ff-8074-012e4a08a00e' AND workflow_id = (SELECT workflow_id FROM workflows WHERE name = 'modify_note');
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 10G" from workflow "modify_note": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Nokia" from workflow "modify_note"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '7590c78a-ae26-582b-ad9b-25dc1902f710' AND workflow_id = (SELECT workflow_id FROM workflows WHERE name = 'modify_note');
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Nokia" from workflow "modify_note": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Cisco" from workflow "modify_note"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'd4641b21-9ef7-5147-bab9-d4b97e034641' AND workflow_id = (SELECT workflow_id FROM workflows WHERE name = 'modify_note');
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Cisco" from workflow "modify_note": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 100G" from workflow "validate_port"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '5d3510b4-923f-51bd-8d0a-cca28be5818d' AND workflow_id = '2ad665bc-c486-5f28-9f87-bbdf01881183';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 100G" from workflow "validate_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 10G" from workflow "validate_port"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '75cdc0d4-bfe5-50ff-8074-012e4a08a00e' AND workflow_id = '2ad665bc-c486-5f28-9f87-bbdf01881183';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 10G" from workflow "validate_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 100G" from workflow "terminate_port"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '5d3510b4-923f-51bd-8d0a-cca28be5818d' AND workflow_id = 'd9bcf068-b371-5869-acf0-79b2beb42cab';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 100G" from workflow "terminate_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 10G" from workflow "terminate_port"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '75cdc0d4-bfe5-50ff-8074-012e4a08a00e' AND workflow_id = 'd9bcf068-b371-5869-acf0-79b2beb42cab';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 10G" from workflow "terminate_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 100G" from workflow "modify_port"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '5d3510b4-923f-51bd-8d0a-cca28be5818d' AND workflow_id = 'a7b3cae1-dcb7-5536-b057-ec822a5cf230';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 100G" from workflow "modify_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 10G" from workflow "modify_port"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '75cdc0d4-bfe5-50ff-8074-012e4a08a00e' AND workflow_id = 'a7b3cae1-dcb7-5536-b057-ec822a5cf230';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 10G" from workflow "modify_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 100G" from workflow "create_port"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '5d3510b4-923f-51bd-8d0a-cca28be5818d' AND workflow_id = '33e1699a-4f7c-57e3-8f4e-6185dc9fa319';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 100G" from workflow "create_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 10G" from workflow "create_port"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '75cdc0d4-bfe5-50ff-8074-012e4a08a00e' AND workflow_id = '33e1699a-4f7c-57e3-8f4e-6185dc9fa319';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 10G" from workflow "create_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Nokia" from workflow "validate_node"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '7590c78a-ae26-582b-ad9b-25dc1902f710' AND workflow_id = 'dce7953c-a27d-5696-b043-af4e40f6fad6';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Nokia" from workflow "validate_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Cisco" from workflow "validate_node"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'd4641b21-9ef7-5147-bab9-d4b97e034641' AND workflow_id = 'dce7953c-a27d-5696-b043-af4e40f6fad6';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Cisco" from workflow "validate_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Nokia" from workflow "terminate_node"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '7590c78a-ae26-582b-ad9b-25dc1902f710' AND workflow_id = '25ff1186-251c-5904-8c7f-b8ba3d5d829d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Nokia" from workflow "terminate_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Cisco" from workflow "terminate_node"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'd4641b21-9ef7-5147-bab9-d4b97e034641' AND workflow_id = '25ff1186-251c-5904-8c7f-b8ba3d5d829d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Cisco" from workflow "terminate_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Nokia" from workflow "modify_sync_ports"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '7590c78a-ae26-582b-ad9b-25dc1902f710' AND workflow_id = '4bba2cd6-6656-5ff4-b55a-e03949c684e1';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Nokia" from workflow "modify_sync_ports": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Cisco" from workflow "modify_sync_ports"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'd4641b21-9ef7-5147-bab9-d4b97e034641' AND workflow_id = '4bba2cd6-6656-5ff4-b55a-e03949c684e1';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Cisco" from workflow "modify_sync_ports": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Nokia" from workflow "modify_node"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '7590c78a-ae26-582b-ad9b-25dc1902f710' AND workflow_id = 'c2b3340d-bd47-5cd0-adbf-5a8e9815e2df';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Nokia" from workflow "modify_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Cisco" from workflow "modify_node"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'd4641b21-9ef7-5147-bab9-d4b97e034641' AND workflow_id = 'c2b3340d-bd47-5cd0-adbf-5a8e9815e2df';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Cisco" from workflow "modify_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Nokia" from workflow "create_node"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '7590c78a-ae26-582b-ad9b-25dc1902f710' AND workflow_id = '84266c6f-6efc-567d-911a-4fdde6871f2b';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Nokia" from workflow "create_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Cisco" from workflow "create_node"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'd4641b21-9ef7-5147-bab9-d4b97e034641' AND workflow_id = '84266c6f-6efc-567d-911a-4fdde6871f2b';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Cisco" from workflow "create_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove task "task_wipe_netbox"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '02eb643e-1bb8-5aab-8b74-bae841e42f57';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove task "task_wipe_netbox": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove task "task_bootstrap_netbox"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '639dae6a-5c3a-59e2-b615-7426d3aafc75';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove task "task_bootstrap_netbox": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "validate_port"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '2ad665bc-c486-5f28-9f87-bbdf01881183';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "validate_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "terminate_port"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'd9bcf068-b371-5869-acf0-79b2beb42cab';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "terminate_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "modify_port"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'a7b3cae1-dcb7-5536-b057-ec822a5cf230';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "modify_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "create_port"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '33e1699a-4f7c-57e3-8f4e-6185dc9fa319';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "create_port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "validate_node"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'dce7953c-a27d-5696-b043-af4e40f6fad6';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "validate_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "terminate_node"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '25ff1186-251c-5904-8c7f-b8ba3d5d829d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "terminate_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "modify_sync_ports"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '4bba2cd6-6656-5ff4-b55a-e03949c684e1';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "modify_sync_ports": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "modify_node"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'c2b3340d-bd47-5cd0-adbf-5a8e9815e2df';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "modify_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "create_node"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '84266c6f-6efc-567d-911a-4fdde6871f2b';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "create_node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 100G" from product block "Port"
+DO $orchc$ BEGIN
 DELETE FROM product_product_blocks WHERE product_id = '5d3510b4-923f-51bd-8d0a-cca28be5818d' AND product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 100G" from product block "Port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "port 10G" from product block "Port"
+DO $orchc$ BEGIN
 DELETE FROM product_product_blocks WHERE product_id = '75cdc0d4-bfe5-50ff-8074-012e4a08a00e' AND product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "port 10G" from product block "Port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Nokia" from product block "Node"
+DO $orchc$ BEGIN
 DELETE FROM product_product_blocks WHERE product_id = '7590c78a-ae26-582b-ad9b-25dc1902f710' AND product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Nokia" from product block "Node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "node Cisco" from product block "Node"
+DO $orchc$ BEGIN
 DELETE FROM product_product_blocks WHERE product_id = 'd4641b21-9ef7-5147-bab9-d4b97e034641' AND product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "node Cisco" from product block "Node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove fixed input "speed" = "100000" of product "port 100G"
+DO $orchc$ BEGIN
 DELETE FROM fixed_inputs WHERE fixed_input_id = '4ba1fd62-012b-53c8-8e2a-c43e1057e547';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove fixed input "speed" = "100000" of product "port 100G": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove fixed input "speed" = "10000" of product "port 10G"
+DO $orchc$ BEGIN
 DELETE FROM fixed_inputs WHERE fixed_input_id = 'd7cda5d3-4d2c-5608-b356-4769e0df32c8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove fixed input "speed" = "10000" of product "port 10G": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove fixed input "node_type" = "Nokia" of product "node Nokia"
+DO $orchc$ BEGIN
 DELETE FROM fixed_inputs WHERE fixed_input_id = '2768e703-d6b5-5b3b-8c3d-3fd935ed16bc';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove fixed input "node_type" = "Nokia" of product "node Nokia": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove fixed input "node_type" = "Cisco" of product "node Cisco"
+DO $orchc$ BEGIN
 DELETE FROM fixed_inputs WHERE fixed_input_id = 'b1523e79-3567-51b5-a4d3-c8fbe82b8a17';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove fixed input "node_type" = "Cisco" of product "node Cisco": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product "port 100G"
+DO $orchc$ BEGIN
 DELETE FROM products WHERE product_id = '5d3510b4-923f-51bd-8d0a-cca28be5818d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product "port 100G": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product "port 10G"
+DO $orchc$ BEGIN
 DELETE FROM products WHERE product_id = '75cdc0d4-bfe5-50ff-8074-012e4a08a00e';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product "port 10G": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product "node Nokia"
+DO $orchc$ BEGIN
 DELETE FROM products WHERE product_id = '7590c78a-ae26-582b-ad9b-25dc1902f710';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product "node Nokia": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product "node Cisco"
+DO $orchc$ BEGIN
 DELETE FROM products WHERE product_id = 'd4641b21-9ef7-5147-bab9-d4b97e034641';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product "node Cisco": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from product block "Node"
+DO $orchc$ BEGIN
 DELETE FROM product_block_relations WHERE in_use_by_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND depends_on_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from product block "Node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "nrm_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = '4a33784a-e444-5a76-b5c6-e25ce6ae1796';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "nrm_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "ims_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = '7b5710f1-4d78-505c-b322-e49bc7e3216f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "ims_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "enabled"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = '7eea062b-913f-5426-a106-6727118029a3';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "enabled": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "lldp"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = 'edcaf3c6-15fe-5687-b5ba-cb040b8a371d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "lldp": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "auto_negotiation"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = '2e3aea11-d7df-5ca0-933a-08516d7d89b4';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "auto_negotiation": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "port_mode"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = 'dd8c9616-f55b-5404-bd23-ae567f4cbf36';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "port_mode": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "port_description"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = '3838e870-ffe4-58ba-b2d5-bda62c034bed';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "port_description": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "port_type"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = '729b6005-8640-59d6-bc62-80b57787b0d5';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "port_type": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Port" from resource type "port_name"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f' AND resource_type_id = 'bdfb3799-8720-58d4-90de-3372d8196c9f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Port" from resource type "port_name": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "ipv6_ipam_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = 'ed89cac1-ee13-5a3c-b46a-b78fd88c1e60';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "ipv6_ipam_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "ipv4_ipam_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '7c8fde70-7631-57b3-aa29-be3f35204ffc';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "ipv4_ipam_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "nrm_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '4a33784a-e444-5a76-b5c6-e25ce6ae1796';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "nrm_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "ims_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '7b5710f1-4d78-505c-b322-e49bc7e3216f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "ims_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "node_description"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '3db025c6-ebb0-5353-8372-74ceaefe6ed2';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "node_description": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "node_name"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '31863dba-937e-5a2b-ab5b-2074dba35777';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "node_name": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "node_status"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '15fe52b5-760f-52a4-a027-f9b91cc6e7e1';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "node_status": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "site_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '5de0fceb-62d6-5503-ac17-fa4d1fe9e4c8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "site_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "type_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '3008cee6-dafe-509b-bfd9-276192517d6a';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "type_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "Node" from resource type "role_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8' AND resource_type_id = '66d86a0d-600f-5837-9a6a-ce941b3e5c5f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "Node" from resource type "role_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product block "Port"
+DO $orchc$ BEGIN
 DELETE FROM product_blocks WHERE product_block_id = '0faadc7b-1fbc-5e9d-b84d-22afb42a390f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product block "Port": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product block "Node"
+DO $orchc$ BEGIN
 DELETE FROM product_blocks WHERE product_block_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product block "Node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "enabled"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '7eea062b-913f-5426-a106-6727118029a3';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "enabled": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "lldp"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'edcaf3c6-15fe-5687-b5ba-cb040b8a371d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "lldp": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "auto_negotiation"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '2e3aea11-d7df-5ca0-933a-08516d7d89b4';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "auto_negotiation": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "port_mode"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'dd8c9616-f55b-5404-bd23-ae567f4cbf36';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "port_mode": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "port_description"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '3838e870-ffe4-58ba-b2d5-bda62c034bed';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "port_description": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "port_type"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '729b6005-8640-59d6-bc62-80b57787b0d5';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "port_type": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "port_name"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'bdfb3799-8720-58d4-90de-3372d8196c9f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "port_name": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "ipv6_ipam_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'ed89cac1-ee13-5a3c-b46a-b78fd88c1e60';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "ipv6_ipam_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "ipv4_ipam_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '7c8fde70-7631-57b3-aa29-be3f35204ffc';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "ipv4_ipam_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "nrm_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '4a33784a-e444-5a76-b5c6-e25ce6ae1796';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "nrm_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "ims_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '7b5710f1-4d78-505c-b322-e49bc7e3216f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "ims_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "node_description"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '3db025c6-ebb0-5353-8372-74ceaefe6ed2';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "node_description": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "node_name"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '31863dba-937e-5a2b-ab5b-2074dba35777';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "node_name": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "node_status"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '15fe52b5-760f-52a4-a027-f9b91cc6e7e1';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "node_status": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "site_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '5de0fceb-62d6-5503-ac17-fa4d1fe9e4c8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "site_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "type_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '3008cee6-dafe-509b-bfd9-276192517d6a';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "type_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "role_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = '66d86a0d-600f-5837-9a6a-ce941b3e5c5f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "role_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;

@@ -19,106 +19,211 @@
 -- PostgreSQL. Run it in one transaction, before undoing migration 0001.
 
 -- unlink product "core link 100G" from workflow "modify_note"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'f3ca69d3-49fd-5b14-98b3-809e8d2dfca9' AND workflow_id = (SELECT workflow_id FROM workflows WHERE name = 'modify_note');
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 100G" from workflow "modify_note": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 10G" from workflow "modify_note"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '4dfde767-8ace-5d1e-8693-49d63594a729' AND workflow_id = (SELECT workflow_id FROM workflows WHERE name = 'modify_note');
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 10G" from workflow "modify_note": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 100G" from workflow "validate_core_link"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'f3ca69d3-49fd-5b14-98b3-809e8d2dfca9' AND workflow_id = '178a3e89-bf7a-5d67-a647-347fb284349e';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 100G" from workflow "validate_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 10G" from workflow "validate_core_link"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '4dfde767-8ace-5d1e-8693-49d63594a729' AND workflow_id = '178a3e89-bf7a-5d67-a647-347fb284349e';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 10G" from workflow "validate_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 100G" from workflow "terminate_core_link"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'f3ca69d3-49fd-5b14-98b3-809e8d2dfca9' AND workflow_id = 'd1755607-8cb1-5fd5-909c-dd321ea168e4';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 100G" from workflow "terminate_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 10G" from workflow "terminate_core_link"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '4dfde767-8ace-5d1e-8693-49d63594a729' AND workflow_id = 'd1755607-8cb1-5fd5-909c-dd321ea168e4';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 10G" from workflow "terminate_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 100G" from workflow "modify_core_link"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'f3ca69d3-49fd-5b14-98b3-809e8d2dfca9' AND workflow_id = 'c13c39bf-601e-5442-b51e-bf4629ab7252';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 100G" from workflow "modify_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 10G" from workflow "modify_core_link"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '4dfde767-8ace-5d1e-8693-49d63594a729' AND workflow_id = 'c13c39bf-601e-5442-b51e-bf4629ab7252';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 10G" from workflow "modify_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 100G" from workflow "create_core_link"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = 'f3ca69d3-49fd-5b14-98b3-809e8d2dfca9' AND workflow_id = '87ee319f-ff41-5c07-ab78-947b2322a4e0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 100G" from workflow "create_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 10G" from workflow "create_core_link"
+DO $orchc$ BEGIN
 DELETE FROM products_workflows WHERE product_id = '4dfde767-8ace-5d1e-8693-49d63594a729' AND workflow_id = '87ee319f-ff41-5c07-ab78-947b2322a4e0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 10G" from workflow "create_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "validate_core_link"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '178a3e89-bf7a-5d67-a647-347fb284349e';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "validate_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "terminate_core_link"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'd1755607-8cb1-5fd5-909c-dd321ea168e4';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "terminate_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "modify_core_link"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = 'c13c39bf-601e-5442-b51e-bf4629ab7252';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "modify_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove workflow "create_core_link"
+DO $orchc$ BEGIN
 DELETE FROM workflows WHERE workflow_id = '87ee319f-ff41-5c07-ab78-947b2322a4e0';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove workflow "create_core_link": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 100G" from product block "CoreLink"
+DO $orchc$ BEGIN
 DELETE FROM product_product_blocks WHERE product_id = 'f3ca69d3-49fd-5b14-98b3-809e8d2dfca9' AND product_block_id = '89c87ccd-f937-5fe5-86f1-4ffdebac90b9';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 100G" from product block "CoreLink": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product "core link 10G" from product block "CoreLink"
+DO $orchc$ BEGIN
 DELETE FROM product_product_blocks WHERE product_id = '4dfde767-8ace-5d1e-8693-49d63594a729' AND product_block_id = '89c87ccd-f937-5fe5-86f1-4ffdebac90b9';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product "core link 10G" from product block "CoreLink": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove fixed input "speed" = "100000" of product "core link 100G"
+DO $orchc$ BEGIN
 DELETE FROM fixed_inputs WHERE fixed_input_id = '66abc8d2-afe4-5e89-837a-64289f625f4d';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove fixed input "speed" = "100000" of product "core link 100G": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove fixed input "speed" = "10000" of product "core link 10G"
+DO $orchc$ BEGIN
 DELETE FROM fixed_inputs WHERE fixed_input_id = 'e798d009-ec63-5831-b025-4db8c177a60f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove fixed input "speed" = "10000" of product "core link 10G": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product "core link 100G"
+DO $orchc$ BEGIN
 DELETE FROM products WHERE product_id = 'f3ca69d3-49fd-5b14-98b3-809e8d2dfca9';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product "core link 100G": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product "core link 10G"
+DO $orchc$ BEGIN
 DELETE FROM products WHERE product_id = '4dfde767-8ace-5d1e-8693-49d63594a729';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product "core link 10G": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CoreLink" from product block "CorePort"
+DO $orchc$ BEGIN
 DELETE FROM product_block_relations WHERE in_use_by_id = '89c87ccd-f937-5fe5-86f1-4ffdebac90b9' AND depends_on_id = '5d9f1674-63c9-55e6-bc3e-05259a77a15e';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CoreLink" from product block "CorePort": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CorePort" from product block "Node"
+DO $orchc$ BEGIN
 DELETE FROM product_block_relations WHERE in_use_by_id = '5d9f1674-63c9-55e6-bc3e-05259a77a15e' AND depends_on_id = '99fe54ac-ad1e-56a6-a406-8e7e00f031c8';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CorePort" from product block "Node": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CoreLink" from resource type "under_maintenance"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '89c87ccd-f937-5fe5-86f1-4ffdebac90b9' AND resource_type_id = 'a6c63f09-980a-550a-bd54-05fab45eaf5c';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CoreLink" from resource type "under_maintenance": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CoreLink" from resource type "nrm_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '89c87ccd-f937-5fe5-86f1-4ffdebac90b9' AND resource_type_id = '4a33784a-e444-5a76-b5c6-e25ce6ae1796';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CoreLink" from resource type "nrm_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CoreLink" from resource type "ipv6_prefix_ipam_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '89c87ccd-f937-5fe5-86f1-4ffdebac90b9' AND resource_type_id = 'fda7ead6-d5f5-5ecf-b660-4c9a6a539bf5';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CoreLink" from resource type "ipv6_prefix_ipam_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CoreLink" from resource type "ims_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '89c87ccd-f937-5fe5-86f1-4ffdebac90b9' AND resource_type_id = '7b5710f1-4d78-505c-b322-e49bc7e3216f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CoreLink" from resource type "ims_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CorePort" from resource type "ipv6_ipam_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '5d9f1674-63c9-55e6-bc3e-05259a77a15e' AND resource_type_id = 'ed89cac1-ee13-5a3c-b46a-b78fd88c1e60';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CorePort" from resource type "ipv6_ipam_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CorePort" from resource type "nrm_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '5d9f1674-63c9-55e6-bc3e-05259a77a15e' AND resource_type_id = '4a33784a-e444-5a76-b5c6-e25ce6ae1796';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CorePort" from resource type "nrm_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CorePort" from resource type "ims_id"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '5d9f1674-63c9-55e6-bc3e-05259a77a15e' AND resource_type_id = '7b5710f1-4d78-505c-b322-e49bc7e3216f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CorePort" from resource type "ims_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CorePort" from resource type "enabled"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '5d9f1674-63c9-55e6-bc3e-05259a77a15e' AND resource_type_id = '7eea062b-913f-5426-a106-6727118029a3';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CorePort" from resource type "enabled": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- unlink product block "CorePort" from resource type "port_name"
+DO $orchc$ BEGIN
 DELETE FROM product_block_resource_types WHERE product_block_id = '5d9f1674-63c9-55e6-bc3e-05259a77a15e' AND resource_type_id = 'bdfb3799-8720-58d4-90de-3372d8196c9f';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'unlink product block "CorePort" from resource type "port_name": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product block "CoreLink"
+DO $orchc$ BEGIN
 DELETE FROM product_blocks WHERE product_block_id = '89c87ccd-f937-5fe5-86f1-4ffdebac90b9';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product block "CoreLink": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove product block "CorePort"
+DO $orchc$ BEGIN
 DELETE FROM product_blocks WHERE product_block_id = '5d9f1674-63c9-55e6-bc3e-05259a77a15e';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove product block "CorePort": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "under_maintenance"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'a6c63f09-980a-550a-bd54-05fab45eaf5c';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "under_maintenance": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
 
 -- remove resource type "ipv6_prefix_ipam_id"
+DO $orchc$ BEGIN
 DELETE FROM resource_types WHERE resource_type_id = 'fda7ead6-d5f5-5ecf-b660-4c9a6a539bf5';
+IF NOT FOUND THEN RAISE EXCEPTION USING MESSAGE = 'remove resource type "ipv6_prefix_ipam_id": no such row; the database differs from the migration history'; END IF;
+END $orchc$;
