@@ -66,7 +66,7 @@ LIB_SRC += compiler/cron.c compiler/model_json.c
 LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
            compiler/lower.c compiler/profile.c compiler/check_stack.c \
            compiler/check_catalog.c compiler/check_fleet.c compiler/check_wasm.c \
-           compiler/fleet.c compiler/wasm_binary.c compiler/sema.c
+           compiler/fleet.c compiler/variant.c compiler/wasm_binary.c compiler/sema.c
 LIB_SRC += compiler/sha256.c compiler/uuid5.c compiler/sha256_x86.c compiler/yaml_out.c compiler/yaml_direct.c compiler/yaml_libyaml.c compiler/paths.c compiler/output.c \
            compiler/writer.c compiler/manifest.c compiler/build.c
 LIB_SRC += targets/target.c targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c \

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "variant.h"
+
 /* Counts code points, as the database does. */
 static uint32_t chars(const struct m_value *v)
 {
@@ -52,13 +54,46 @@ static int by_name(const void *pa, const void *pb)
 	return a->e->span.lo < b->e->span.lo ? -1 : a->e->span.lo > b->e->span.lo;
 }
 
+typedef VEC(struct named) named_vec;
+
+/* A fixed input listing no value would leave its product no variant. */
+static void empty_inputs(struct sema *s, const struct m_entity *p)
+{
+	const struct m_value *fi = m_field(p, "fixed_inputs");
+	for (uint32_t k = 0; fi && fi->kind == V_MAP && k < fi->u.map.len; k++) {
+		const struct m_value *v = fi->u.map.entries[k].value;
+		if (v->kind != V_LIST || v->u.list.len)
+			continue;
+		struct diag *d = diag_report(&s->ctx->diags, E0423, v->span,
+					     "fixed input '%s' of product '%s' lists no value",
+					     fi->u.map.entries[k].key->name, p->name->name);
+		diag_help(&s->ctx->diags, d, "a product stands for one product per value: list at least one");
+	}
+}
+
+/* The names of every product a product block stands for (variant.h). */
+static void variant_names(struct sema *s, const struct m_entity *p, named_vec *all)
+{
+	struct variant *v;
+	size_t n = product_variants(p, &s->ctx->arena, &v);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = variant_text(p, &v[i], "name", &s->ctx->arena);
+		if (!name)
+			name = v[i].identifier;
+		struct named w = { { name, strlen(name) }, p };
+		vec_push(all, w);
+	}
+}
+
 /* Database names unique per table: sorted, so twins are neighbours. */
 static void unique_names(struct sema *s, const struct m_entity *cat, enum block_kind kind,
 			 const char *table)
 {
-	VEC(struct named) all = VEC_INIT;
+	named_vec all = VEC_INIT;
 	for (uint32_t i = 0; i < cat->nchildren; i++)
-		if (cat->children[i]->kind == kind) {
+		if (cat->children[i]->kind == kind && kind == KIND_PRODUCT) {
+			variant_names(s, cat->children[i], &all);
+		} else if (cat->children[i]->kind == kind) {
 			struct named n = { db_name(cat->children[i]), cat->children[i] };
 			vec_push(&all, n);
 		}
@@ -72,6 +107,19 @@ static void unique_names(struct sema *s, const struct m_entity *cat, enum block_
 		while (f > 0 && str_eq(all.items[f - 1].name, a->name))
 			f--;
 		const struct m_entity *b = all.items[f].e;
+		if (a->e == b) {
+			struct diag *d = diag_report(&s->ctx->diags, E0204, a->e->span,
+						     "two variants of %s '%s' have the same name \"%.*s\" in %s",
+						     kind_word(kind), b->name->name, (int)a->name.len, a->name.ptr,
+						     table);
+			const struct m_value *fi = m_field(b, "fixed_inputs");
+			const char *input = "INPUT";
+			for (uint32_t k = fi ? fi->u.map.len : 0; k-- > 0;)
+				if (fi->u.map.entries[k].value->kind == V_LIST)
+					input = fi->u.map.entries[k].key->name;
+			diag_help(&s->ctx->diags, d, "say in its name which variant it is, with ${%s}", input);
+			continue;
+		}
 		struct diag *d = diag_report(&s->ctx->diags, E0204, a->e->span,
 					     "%s '%s' and '%s' have the same name \"%.*s\" in %s",
 					     kind_word(kind), b->name->name, a->e->name->name,
@@ -180,6 +228,7 @@ void check_catalogs(struct sema *s)
 				visit_block(s, e, &path);
 				break;
 			case KIND_PRODUCT:
+				empty_inputs(s, e);
 				limit(s, e, "tag", 20, "products.tag");
 				limit(s, e, "type", 255, "products.product_type");
 				break;

@@ -517,6 +517,42 @@ static const struct binding *arguments(struct lowering *lw, struct instance *ins
 	return inst->args;
 }
 
+/*
+ * In a product's name, description and tag, ${INPUT} names one of its
+ * fixed inputs: a reference to the product's own attribute, which each
+ * variant resolves to its value (variant.h).  Its type names the class
+ * every variant shares.
+ */
+static const struct binding *fixed_input_bindings(struct sema *s, struct m_entity *e,
+						  const struct ast_list *items,
+						  const struct binding *outer)
+{
+	for (uint32_t i = 0; items && i < items->len; i++) {
+		const struct ast_node *f = items->items[i];
+		if (f->kind != AST_FIELD || strcmp(f->name->name, "fixed_inputs") != 0 || !f->a ||
+		    f->a->kind != AST_MAP)
+			continue;
+		for (uint32_t k = 0; k < f->a->list.len; k++) {
+			const struct ast_node *in = f->a->list.items[k];
+			if (in->kind != AST_FIELD)
+				continue;
+			struct binding *b = arena_alloc(&s->ctx->arena, sizeof *b);
+			struct m_value *v = value_new(s, V_ATTR, in->span);
+			v->u.ref.ref = e;
+			v->u.ref.attr = in->name;
+			*b = (struct binding){ outer, in->name, v };
+			outer = b;
+		}
+	}
+	return outer;
+}
+
+static bool varies(const struct sym *field)
+{
+	return strcmp(field->name, "name") == 0 || strcmp(field->name, "description") == 0 ||
+	       strcmp(field->name, "tag") == 0;
+}
+
 static void lower_fields(struct lowering *lw, struct pending *p)
 {
 	struct sema *s = lw->s;
@@ -543,8 +579,11 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 	if (e->kind == KIND_STEP)
 		lower_step(lw, p, rec);
 	for (struct source *src = p->sources; src; src = src->next) {
-		struct eval_scope sc = { s, src->mod, p->container ? p->container : e,
-					 arguments(lw, src->inst), NULL, NULL, NULL };
+		const struct binding *args = arguments(lw, src->inst);
+		const struct binding *inputs =
+			e->kind == KIND_PRODUCT ? fixed_input_bindings(s, e, src->items, args) : args;
+		struct eval_scope sc = { s, src->mod, p->container ? p->container : e, args, NULL, NULL,
+					 NULL };
 		const struct ast_node *seen[64];
 		uint32_t nseen = 0;
 		if (src->value && rec->nfields) {
@@ -581,6 +620,7 @@ static void lower_fields(struct lowering *lw, struct pending *p)
 				seen[nseen++] = f;
 			sc.field = f->name;
 			sc.owner = e;
+			sc.params = varies(f->name) ? inputs : args;
 			struct m_value *v = eval_expr(&sc, f->a, rf->type);
 			uint32_t slot = (uint32_t)(rf - rec->fields);
 			/* A field that failed was reported; it is not also missing. */

@@ -305,8 +305,12 @@ static const struct command commands[] = {
 	{ "check", cmd_check,
 	  "orchc check [--profile P | --all-profiles] [-I DIR] [--format text|json] FILE...",
 	  "Check orch programs (syntax, names, types, domain rules); report diagnostics." },
-	{ "build", cmd_build, "orchc build FILE --emit model [--profile P] [-I DIR]",
-	  "Check a program and print its model as JSON (the input every target reads)." },
+	{ "build", cmd_build,
+	  "orchc build FILE [-o DIR] [--profile P] [--target T,...] [--include POD,...]\n"
+	  "                   [--exclude POD,...] [--check] [-I DIR]\n"
+	  "       orchc build FILE --emit model [--profile P] [-I DIR]",
+	  "Check a program and write what its targets generate into DIR (default out),\n"
+	  "            all at once, with orch-manifest.json; --check compares instead." },
 	{ "parse", cmd_parse, "orchc parse [--dump-ast] [--format text|json] FILE",
 	  "Parse one file; --dump-ast prints its syntax tree as an S-expression." },
 	{ "explain", cmd_explain, "orchc explain CODE | --list | --man",
@@ -336,6 +340,12 @@ static const char common_options[] =
 	"  --profile NAME       apply the overlays of profile NAME\n"
 	"  --all-profiles       (check) check without a profile and with each profile\n"
 	"  -I DIR               look for `import \"std/NAME\"` modules in DIR first\n"
+	"  -o DIR               (build) the output directory (default out)\n"
+	"  --target T,...       (build) only these targets (compose, kubernetes,\n"
+	"                       migrations, wasm, deploy)\n"
+	"  --include POD,...    (build) only these pods; --exclude POD,... all but these\n"
+	"  --check              (build) write nothing: list stale, missing and extra\n"
+	"                       files and exit 1 if there are any\n"
 	"  --emit model         (build) print the checked model as JSON\n"
 	"  -h, --help           show this help\n"
 	"\n"

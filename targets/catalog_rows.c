@@ -10,6 +10,7 @@
 #include "model.h"
 #include "str.h"
 #include "uuid5.h"
+#include "variant.h"
 
 #define UUID(n) { n, COL_UUID, false }
 #define TEXT(n) { n, COL_TEXT, false }
@@ -70,11 +71,19 @@ static int compare_by_name(const void *pa, const void *pb)
 	return strcmp(((const struct by_name *)pa)->name, ((const struct by_name *)pb)->name);
 }
 
+/* The products one product block stands for (variant.h), with their ids. */
+struct products {
+	struct variant *v;
+	const char **ids;
+	size_t n;
+};
+
 struct build {
 	struct cat_state *out;
 	const struct m_entity *cat;
 	struct arena *a;
 	const char **ids;               /* per child of the catalog (index: scratch) */
+	struct products *products;      /* per child that is a product */
 	struct by_name *prev[NTABLES];  /* the previous entity rows, sorted by name */
 	size_t nprev[NTABLES];
 	const char **ids_before[NTABLES]; /* their ids, sorted */
@@ -117,17 +126,42 @@ static int compare_ids(const void *pa, const void *pb)
  * written as the old display name, and identifiers changed without
  * `renamed_from`, keep their rows.
  */
-static const char *identity(const struct build *b, enum cat_table_id t, const struct m_entity *e)
+static const char *identity(const struct build *b, enum cat_table_id t, const char *identifier,
+			    const char *renamed_from, const char *name)
 {
-	const char *from = m_string(e, "renamed_from");
 	const char *id = new_id(b->a, arena_printf(b->a, "%s/%s/%s", b->cat->name->name, cat_tables[t].name,
-						    from ? from : e->name->name));
+						    renamed_from ? renamed_from : identifier));
 	if (b->nids[t] && bsearch(&id, b->ids_before[t], b->nids[t], sizeof id, compare_ids))
 		return id;
-	const char *was = prev_id(b, t, from);
+	const char *was = prev_id(b, t, renamed_from);
 	if (!was)
-		was = prev_id(b, t, db_name(e));
+		was = prev_id(b, t, name);
 	return was ? was : id;
+}
+
+static const char *entity_identity(const struct build *b, enum cat_table_id t, const struct m_entity *e)
+{
+	return identity(b, t, e->name->name, m_string(e, "renamed_from"), db_name(e));
+}
+
+/*
+ * A variant's identifier is its product's followed by its values
+ * ("NodeCisco"), and so is the identifier it was renamed from: a product
+ * renamed from Node to Device keeps the ids of NodeCisco and NodeNokia.
+ */
+static void product_identities(struct build *b, const struct m_entity *p, struct products *out)
+{
+	out->n = product_variants(p, b->a, &out->v);
+	out->ids = arena_zalloc(b->a, (out->n + 1) * sizeof *out->ids);
+	const char *from = m_string(p, "renamed_from");
+	for (size_t i = 0; i < out->n; i++) {
+		const struct variant *v = &out->v[i];
+		const char *suffix = v->identifier + p->name->len;
+		const char *name = variant_text(p, v, "name", b->a);
+		out->ids[i] = identity(b, T_PRODUCTS, v->identifier,
+				       from ? arena_printf(b->a, "%s%s", from, suffix) : NULL,
+				       name ? name : v->identifier);
+	}
 }
 
 static void index_previous(struct build *b, const struct cat_state *prev)
@@ -225,18 +259,22 @@ static void entity_row(struct build *b, const struct m_entity *e)
 		refs(b, T_BLOCK_RELATIONS, id, m_get(e, "depends_on"));
 		break;
 	case KIND_PRODUCT: {
-		row(b, T_PRODUCTS, id, db_name(e), m_string(e, "description"),
-		    m_string(e, "type"), m_string(e, "tag"), status(b, e));
+		const struct products *ps = &b->products[e->scratch];
 		const struct m_value *fi = m_get(e, "fixed_inputs");
-		for (uint32_t i = 0; m_is_set(fi) && i < fi->u.map.len; i++) {
-			const struct m_value *v = fi->u.map.entries[i].value;
-			if (v->kind != V_STRING)
-				continue; /* variants: refused by the migrations target */
-			const char *name = fi->u.map.entries[i].key->name;
-			row(b, T_FIXED_INPUTS, new_id(b->a, arena_printf(b->a, "%s/fixed_inputs/%s", id, name)),
-			    name, v->u.s.ptr, id, NULL, NULL);
+		for (size_t v = 0; v < ps->n; v++) {
+			const struct variant *var = &ps->v[v];
+			const char *name = variant_text(e, var, "name", b->a);
+			row(b, T_PRODUCTS, ps->ids[v], name ? name : var->identifier,
+			    variant_text(e, var, "description", b->a), variant_text(e, var, "type", b->a),
+			    variant_text(e, var, "tag", b->a), status(b, e));
+			for (uint32_t i = 0; m_is_set(fi) && i < fi->u.map.len; i++) {
+				const char *input = fi->u.map.entries[i].key->name;
+				row(b, T_FIXED_INPUTS,
+				    new_id(b->a, arena_printf(b->a, "%s/fixed_inputs/%s", ps->ids[v], input)),
+				    input, var->values[i], ps->ids[v], NULL, NULL);
+			}
+			link(b, T_PRODUCT_BLOCKS_LINK, ps->ids[v], id_of(b, m_get(e, "root")));
 		}
-		link(b, T_PRODUCT_BLOCKS_LINK, id, id_of(b, m_get(e, "root")));
 		break;
 	}
 	case KIND_WORKFLOW:
@@ -252,6 +290,14 @@ static void entity_row(struct build *b, const struct m_entity *e)
 	}
 }
 
+/* Workflow `wid` linked to every product `p` stands for. */
+static void link_products(struct build *b, const struct m_entity *p, const char *wid)
+{
+	const struct products *ps = &b->products[p->scratch];
+	for (size_t v = 0; v < ps->n; v++)
+		link(b, T_PRODUCTS_WORKFLOWS, ps->ids[v], wid);
+}
+
 /* products_workflows: each workflow's products, then the default workflows
  * (catalog `default_workflows`) on every product not already linked. */
 static void workflow_links(struct build *b)
@@ -264,7 +310,7 @@ static void workflow_links(struct build *b)
 		const struct m_value *products = m_get(w, "product");
 		const char *wid = m_flag(w, "builtin") ? w->name->name : b->ids[i];
 		for (uint32_t k = 0; k < m_count(products); k++)
-			link(b, T_PRODUCTS_WORKFLOWS, id_of(b, m_item(products, k)), wid);
+			link_products(b, m_item(products, k)->u.ref.ref, wid);
 	}
 	const struct m_value *defaults = m_get(cat, "default_workflows");
 	bool *linked = xmalloc((cat->nchildren + 1) * sizeof *linked);
@@ -285,7 +331,7 @@ static void workflow_links(struct build *b)
 		}
 		for (uint32_t i = 0; i < cat->nchildren; i++)
 			if (cat->children[i]->kind == KIND_PRODUCT && cat->children[i]->fields && !linked[i])
-				link(b, T_PRODUCTS_WORKFLOWS, b->ids[i], wid);
+				link_products(b, cat->children[i], wid);
 	}
 	free(linked);
 }
@@ -306,15 +352,18 @@ void cat_state_from_model(struct cat_state *out, const struct m_entity *cat,
 			  const struct cat_state *previous, struct arena *a)
 {
 	memset(out, 0, sizeof *out);
-	struct build b = { out, cat, a, NULL, { NULL }, { 0 }, { NULL }, { 0 } };
+	struct build b = { out, cat, a, NULL, NULL, { NULL }, { 0 }, { NULL }, { 0 } };
 	index_previous(&b, previous);
 	b.ids = arena_zalloc(a, (cat->nchildren + 1) * sizeof *b.ids);
+	b.products = arena_zalloc(a, (cat->nchildren + 1) * sizeof *b.products);
 	for (uint32_t i = 0; i < cat->nchildren; i++) {
 		struct m_entity *e = cat->children[i];
 		e->scratch = i;
 		enum cat_table_id t = table_of(e->kind);
-		if (t != NTABLES && e->fields)
-			b.ids[i] = identity(&b, t, e);
+		if (t == T_PRODUCTS && e->fields)
+			product_identities(&b, e, &b.products[i]);
+		else if (t != NTABLES && e->fields)
+			b.ids[i] = entity_identity(&b, t, e);
 	}
 	for (uint32_t i = 0; i < cat->nchildren; i++)
 		if (cat->children[i]->fields)

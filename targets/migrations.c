@@ -249,29 +249,6 @@ static bool valid_depends_on(struct history *h)
 	return false;
 }
 
-/* Product variants from list-valued fixed inputs are not lowered yet. */
-static bool fixed_inputs_lowerable(struct history *h)
-{
-	bool ok = true;
-	for (uint32_t i = 0; i < h->cat->nchildren; i++) {
-		const struct m_entity *p = h->cat->children[i];
-		const struct m_value *fi = p->kind == KIND_PRODUCT ? m_get(p, "fixed_inputs") : NULL;
-		for (uint32_t k = 0; m_is_set(fi) && k < fi->u.map.len; k++) {
-			const struct m_value *v = fi->u.map.entries[k].value;
-			if (v->kind == V_STRING)
-				continue;
-			struct diag *d = diag_report(&h->t->ctx->diags, E0903, v->span,
-						     "fixed input '%s' of product '%s' lists several values",
-						     fi->u.map.entries[k].key->name, p->name->name);
-			diag_help(&h->t->ctx->diags, d,
-				  "the migrations target writes one product per product block: declare one "
-				  "product per variant, each with its own value");
-			ok = false;
-		}
-	}
-	return ok;
-}
-
 static void emit_catalog(struct target_ctx *t, const struct m_entity *cat)
 {
 	struct history h = { 0 };
@@ -279,7 +256,7 @@ static void emit_catalog(struct target_ctx *t, const struct m_entity *cat)
 	h.cat = cat;
 	h.dir = arena_printf(&t->ctx->arena, "migrations/%s", cat->name->name);
 	h.abs = arena_printf(&t->ctx->arena, "%s/%s", t->out_dir, h.dir);
-	if (!valid_depends_on(&h) || !fixed_inputs_lowerable(&h) || !load_history(&h)) {
+	if (!valid_depends_on(&h) || !load_history(&h)) {
 		cat_state_release(&h.lock.state);
 		vec_free(&h.files);
 		return;

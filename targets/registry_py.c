@@ -13,6 +13,7 @@
 #include "py_text.h"
 #include "str.h"
 #include "target.h"
+#include "variant.h"
 
 static void py(struct strbuf *sb, const char *s)
 {
@@ -190,14 +191,16 @@ void registry_py(struct target_ctx *t, const struct m_entity *cat, const char *d
 			   "PRODUCTS = {\n");
 	for (uint32_t i = 0; i < cat->nchildren; i++) {
 		const struct m_entity *p = cat->children[i];
-		if (p->kind != KIND_PRODUCT)
-			continue;
-		const char *name = m_string(p, "name");
-		strbuf_addstr(&sb, "    ");
-		py(&sb, name ? name : p->name->name);
-		strbuf_addstr(&sb, ": ");
-		py(&sb, m_string(p, "type"));
-		strbuf_addstr(&sb, ",\n");
+		struct variant *v;
+		size_t n = p->kind == KIND_PRODUCT ? product_variants(p, a, &v) : 0;
+		for (size_t k = 0; k < n; k++) {
+			const char *name = variant_text(p, &v[k], "name", a);
+			strbuf_addstr(&sb, "    ");
+			py(&sb, name ? name : v[k].identifier);
+			strbuf_addstr(&sb, ": ");
+			py(&sb, m_string(p, "type"));
+			strbuf_addstr(&sb, ",\n");
+		}
 	}
 	strbuf_addstr(&sb, "}\n\n#: The workflows and tasks of the catalogue, loaded when first run (ALL_WORKFLOWS).\n"
 			   "WORKFLOWS = [\n");

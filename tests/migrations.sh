@@ -170,8 +170,16 @@ if migration_tools; then
 	H=$TMP/history
 	rm -rf "$H" "$TMP/fresh"
 	replay "$H" tests/migrations/history/*/shop.orch &&
-		replay "$TMP/fresh" tests/migrations/history/4/shop.orch &&
+		replay "$TMP/fresh" tests/migrations/history/6/shop.orch &&
 		check_history "history of tests/migrations/history" "$H/migrations/shop" "$TMP/fresh/migrations/shop"
+	# Variants: version 5 adds four products, version 6 renames them in place.
+	v5=$(ls "$H"/migrations/shop/sqlite/0005_*.up.sql) v6=$(ls "$H"/migrations/shop/sqlite/0006_*.up.sql)
+	same_count() { [ "$(grep -c "$2" "$3")" = "$1" ] && ok || bad "$3: expected $1 lines like '$2'"; }
+	same_count 4 "^INSERT INTO products " "$v5"
+	same_count 12 "^INSERT INTO fixed_inputs " "$v5" # material, colour and size of each
+	same_count 4 "^UPDATE products SET name = 'shawl " "$v6"
+	same_count 0 "^INSERT INTO products \|^DELETE" "$v6"
+	grep -q '"shawl blue L": "Item"' "$H/migrations/shop/registry.py" && ok || bad "registry.py lacks the variants"
 	for ex in examples/*/history; do
 		[ -d "$ex" ] || continue
 		ex=${ex%/history}
