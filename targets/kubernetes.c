@@ -30,7 +30,8 @@
 
 struct k8s {
 	struct target_ctx *t;
-	struct arena *a;
+	struct arena *a;          /* what one service's objects are built in */
+	struct arena *lasting;    /* what outlives a service: file names */
 	struct diag_list *diags;
 	const struct m_entity *stack;
 	const char *dir;          /* k8s/<stack> */
@@ -147,7 +148,7 @@ static void add_file(struct k8s *k, const char *name, struct strbuf *sb)
 /* Writes one object as <kind>-<name>.yaml and lists it in the kustomization. */
 static void put_object(struct k8s *k, const char *kind, const char *name, struct ynode *obj)
 {
-	char *file = arena_printf(k->a, "%s-%s.yaml", kind, name);
+	char *file = arena_printf(k->lasting, "%s-%s.yaml", kind, name);
 	for (char *p = file; *p && *p != '-'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
@@ -829,9 +830,24 @@ static void ingresses(struct k8s *k, const struct m_entity *svc, const char *com
 	}
 }
 
+static void lower_service_objects(struct k8s *k, const struct m_entity *svc);
+
+/* Each service's objects are written out as text as soon as they are
+ * built, so their trees go with a scratch arena: at 10 000 services the
+ * trees of all of them would be most of the memory a build takes. */
 static void lower_service(void *ctx, const struct m_entity *svc)
 {
 	struct k8s *k = ctx;
+	struct arena scratch;
+	arena_init(&scratch);
+	k->a = &scratch;
+	lower_service_objects(k, svc);
+	k->a = k->lasting;
+	arena_release(&scratch);
+}
+
+static void lower_service_objects(struct k8s *k, const struct m_entity *svc)
+{
 	const char *component = pod_of(svc);
 	report_unbuilt(k, svc);
 	struct pod p = { y_seq(k->a), y_seq(k->a), y_seq(k->a) };
@@ -1005,7 +1021,8 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack)
 {
 	const struct m_value *ns = target_setting(t, "namespace"), *reg = target_setting(t, "registry");
 	const struct m_value *type = target_setting(t, "service_type");
-	struct k8s k = { .t = t, .a = &t->ctx->arena, .diags = &t->ctx->diags, .stack = stack };
+	struct k8s k = { .t = t, .a = &t->ctx->arena, .lasting = &t->ctx->arena, .diags = &t->ctx->diags,
+			 .stack = stack };
 	k.dir = arena_printf(k.a, "k8s/%s", name_of(stack));
 	k.ns = m_is_set(ns) ? ns->u.s.ptr : "default";
 	k.registry = m_is_set(reg) ? reg->u.s.ptr : NULL;
