@@ -25,6 +25,8 @@ import sys
 import yaml
 
 YAML = ('.yaml', '.yml')
+# The same constructors as yaml.SafeLoader, on the C parser when the module has it.
+LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
 
 
 def same(a, b, path):
@@ -95,9 +97,9 @@ def compare(orchc_dir, peer_dir, flat_compose):
             if is_yaml:
                 try:
                     with open(ours, encoding='utf-8') as f:
-                        a = yaml.safe_load(f)
+                        a = yaml.load(f, Loader=LOADER)
                     with open(theirs, encoding='utf-8') as f:
-                        b = yaml.safe_load(f)
+                        b = yaml.load(f, Loader=LOADER)
                 except yaml.YAMLError as e:
                     differ.append(f'{shown}: cannot parse: {e}'.replace('\n', ' '))
                     continue

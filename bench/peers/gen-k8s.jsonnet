@@ -116,22 +116,29 @@ local service(i) = {
   },
 };
 
-// File names in orchc's order: per service, its ConfigMap, workload, Service.
-local objects(i) = [
-  ['configmap-' + name(i) + '-env.yaml', configMap(i)],
-  ['statefulset-' + name(i) + '.yaml', statefulSet(i)],
-  ['service-' + name(i) + '.yaml', service(i)],
-];
-local all = std.flattenArrays([objects(i) for i in std.range(0, n - 1)]);
+local services = std.range(0, n - 1);
 
+// The objects in orchc's order: per service, its ConfigMap, workload, Service.
 local kustomization = {
   apiVersion: 'kustomize.config.k8s.io/v1beta1',
   kind: 'Kustomization',
   namespace: ns,
-  resources: [o[0] for o in all],
+  resources: [
+    f
+    for i in services
+    for f in [
+      'configmap-' + name(i) + '-env.yaml',
+      'statefulset-' + name(i) + '.yaml',
+      'service-' + name(i) + '.yaml',
+    ]
+  ],
   [if n > 0 then 'secretGenerator']: [{ name: secrets, envs: ['secret.env'] }],
 };
 
+// (One object per kind of file: a list of [file, object] pairs comprehended
+// into one object took more time and memory in jsonnet 0.18.)
 { ['compose/bench/' + f]: compose[f] for f in std.objectFields(compose) }
-+ { ['k8s/bench/' + o[0]]: o[1] for o in all }
++ { ['k8s/bench/configmap-' + name(i) + '-env.yaml']: configMap(i) for i in services }
++ { ['k8s/bench/statefulset-' + name(i) + '.yaml']: statefulSet(i) for i in services }
++ { ['k8s/bench/service-' + name(i) + '.yaml']: service(i) for i in services }
 + { 'k8s/bench/kustomization.yaml': kustomization }

