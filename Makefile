@@ -88,7 +88,7 @@ ORCH_APPLY = $(BIN)/orch-apply
 UNIT_TESTS = base lex parse diag
 UNIT_TESTS += cron model_json sema sha256 yaml_out catalog wasm
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/test_bundle
-REPLAY = $(BUILD)/tests/fuzz_replay
+REPLAY = $(BUILD)/tests/fuzz_compile_replay
 REPLAY_WASM = $(BUILD)/tests/fuzz_wasm_replay
 REPLAY_BUNDLE = $(BUILD)/tests/fuzz_bundle_replay
 

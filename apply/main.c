@@ -362,6 +362,12 @@ int main(int argc, char **argv)
 		return 1;
 	if (!o.command)
 		return fail("no command\n%s", usage);
+	unsigned cmd = command_bit(o.command);
+	if (!cmd)
+		return fail("unknown command '%s'\n%s", o.command, usage);
+	if (cmd != STATUS && !o.target)
+		return fail("%s needs a %s\n%s", o.command, cmd == ROLLBACK ? "unit or bundle" : "bundle",
+			    usage);
 	struct run r = { .o = &o };
 	arena_init(&r.a);
 	strbuf_init(&r.err);
@@ -376,18 +382,5 @@ int main(int argc, char **argv)
 		       : getcwd(cwd, sizeof cwd) ? arena_printf(&r.a, "%s/%s", cwd, root) : root;
 	if (!o.state)
 		o.state = arena_printf(&r.a, "%s/.orch-apply", r.p.root_dir);
-	bool needs_target = strcmp(o.command, "status") != 0;
-	if (needs_target && !o.target) {
-		arena_release(&r.a);
-		return fail("%s needs a %s\n%s", o.command,
-			    strcmp(o.command, "rollback") == 0 ? "unit or bundle" : "bundle", usage);
-	}
-	if (strcmp(o.command, "plan") == 0 || strcmp(o.command, "apply") == 0)
-		return run_plan_or_apply(&r, false);
-	if (strcmp(o.command, "rollback") == 0)
-		return run_plan_or_apply(&r, true);
-	if (strcmp(o.command, "status") == 0)
-		return status(&r);
-	arena_release(&r.a);
-	return fail("unknown command '%s'\n%s", o.command, usage);
+	return cmd == STATUS ? status(&r) : run_plan_or_apply(&r, cmd == ROLLBACK);
 }

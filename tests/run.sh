@@ -265,42 +265,27 @@ for f in tests/golden/*.orch; do
 done
 
 # ---- fuzz regressions and seeds are replayed (under ASan in check-asan) ------
-if [ -x "$BUILD/tests/fuzz_replay" ]; then
-	find tests/fuzz/regressions -type f ! -name '.keep' > "$TMP/replay.list"
+# fuzz_replay NAME REGRESSIONS FILE...: the fuzz target NAME, without
+# libFuzzer ($BUILD/tests/fuzz_NAME_replay), over every saved crasher in
+# REGRESSIONS and the seed files.
+fuzz_replay() {
+	name=$1 regressions=$2
+	shift 2
+	bin=$BUILD/tests/fuzz_${name}_replay
+	[ -x "$bin" ] || return 0
+	find "$regressions" -type f ! -name '.keep' > "$TMP/replay-$name.list"
 	# shellcheck disable=SC2046 # file names are ours and have no spaces
-	if "$BUILD/tests/fuzz_replay" $(cat "$TMP/replay.list") tests/parse/*.orch \
-		tests/errors/*.orch examples/*/*.orch stdlib/*.orch "$TMP"/patho/*.orch \
-		> "$TMP/replay.out" 2>&1; then
+	if "$bin" $(cat "$TMP/replay-$name.list") "$@" > "$TMP/replay-$name.out" 2>&1; then
 		ok
 	else
-		bad "fuzz replay"
-		tail -n 30 "$TMP/replay.out"
+		bad "fuzz replay ($name)"
+		tail -n 30 "$TMP/replay-$name.out"
 	fi
-fi
-if [ -x "$BUILD/tests/fuzz_wasm_replay" ]; then
-	find tests/fuzz/wasm-regressions -type f ! -name '.keep' > "$TMP/replay-wasm.list"
-	# shellcheck disable=SC2046 # file names are ours and have no spaces
-	if "$BUILD/tests/fuzz_wasm_replay" $(cat "$TMP/replay-wasm.list") \
-		examples/*/modules/*.wasm tests/errors/modules/*.wasm \
-		> "$TMP/replay-wasm.out" 2>&1; then
-		ok
-	else
-		bad "fuzz replay (wasm)"
-		tail -n 30 "$TMP/replay-wasm.out"
-	fi
-fi
-
-if [ -x "$BUILD/tests/fuzz_bundle_replay" ]; then
-	find tests/fuzz/bundle-regressions -type f ! -name '.keep' > "$TMP/replay-bundle.list"
-	# shellcheck disable=SC2046 # file names are ours and have no spaces
-	if "$BUILD/tests/fuzz_bundle_replay" $(cat "$TMP/replay-bundle.list") \
-		examples/*/expected/out*/deploy/*.json > "$TMP/replay-bundle.out" 2>&1; then
-		ok
-	else
-		bad "fuzz replay (bundle)"
-		tail -n 30 "$TMP/replay-bundle.out"
-	fi
-fi
+}
+fuzz_replay compile tests/fuzz/regressions tests/parse/*.orch tests/errors/*.orch examples/*/*.orch \
+	stdlib/*.orch "$TMP"/patho/*.orch
+fuzz_replay wasm tests/fuzz/wasm-regressions examples/*/modules/*.wasm tests/errors/modules/*.wasm
+fuzz_replay bundle tests/fuzz/bundle-regressions examples/*/expected/out*/deploy/*.json
 
 # ---- memory: no leaks or invalid accesses outside ASan builds ------------------
 case $BUILD in
