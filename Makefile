@@ -54,10 +54,10 @@ ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
 include $(CONFIG)
 endif
 
-ALL_CFLAGS = $(WARN) $(MODE_FLAGS_$(MODE)) -D_POSIX_C_SOURCE=200809L \
+ALL_CFLAGS = $(WARN) $(MODE_FLAGS_$(MODE)) -pthread -D_POSIX_C_SOURCE=200809L \
              -DORCHC_STDLIB_DIR='"$(PREFIX)/share/orchc/stdlib"' \
              -fvisibility=hidden -Icompiler -Itargets $(PKG_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(MODE_FLAGS_$(MODE)) $(LDFLAGS)
+ALL_LDFLAGS = $(MODE_FLAGS_$(MODE)) -pthread $(LDFLAGS)
 
 LIB_SRC = compiler/arena.c compiler/str.c compiler/intern.c compiler/source.c \
           compiler/diag.c compiler/lex.c compiler/kinds.c compiler/ast.c \

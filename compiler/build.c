@@ -115,14 +115,22 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 			names[nbuilt++] = targets[i]->name;
 		}
 	}
+	/* The previous manifest says which files of DIR are generated; the
+	 * writer starts before the targets and writes their files as they come. */
+	struct previous_build prev;
+	struct strbuf err;
+	strbuf_init(&err);
+	bool prev_ok = names_ok && manifest_read(opts->out_dir, &ctx->arena, &prev, &err);
+	struct writer *w = prev_ok && !opts->check ? writer_start(opts->out_dir, &prev, &err) : NULL;
+	if (w) {
+		set.added = writer_put;
+		set.added_ctx = w;
+	}
 	for (unsigned i = 0; i < nbuilt && names_ok; i++)
 		if (!built[i]->reads_output)
 			run_target(&tc, built[i]);
 	bool ok = names_ok && !orchc_failed(ctx);
-	struct previous_build prev;
-	struct strbuf err;
-	strbuf_init(&err);
-	if (ok && !manifest_read(opts->out_dir, &ctx->arena, &prev, &err)) {
+	if (ok && (!prev_ok || (!w && !opts->check))) {
 		diag_report_nospan(&ctx->diags, E0901, "%s", err.buf);
 		ok = false;
 	}
@@ -134,18 +142,22 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 				run_target(&tc, built[i]);
 		sort_once(&set);
 		struct manifest_info info = { root_path, opts->profile, names, nbuilt };
-		manifest_add(&set, &ctx->sources, &info);
-		if (opts->check) {
-			ok = writer_check(&set, opts->out_dir, &prev, report) == 0;
-		} else {
-			enum write_result r = writer_commit(&set, opts->out_dir, &prev, &err);
-			if (r != WRITE_OK) {
-				diag_report_nospan(&ctx->diags, r == WRITE_WOULD_REPLACE ? E0902 : E0901,
-						   "%s", err.buf);
-				ok = false;
-			}
+		const char **digests = w ? writer_digests(w, &set) : NULL;
+		manifest_add(&set, &ctx->sources, &info, digests);
+		free(digests);
+	}
+	if (ok && opts->check) {
+		ok = writer_check(&set, opts->out_dir, &prev, report) == 0;
+	} else if (ok) {
+		enum write_result r = writer_finish(w, &set, &err);
+		w = NULL;
+		if (r != WRITE_OK) {
+			diag_report_nospan(&ctx->diags, r == WRITE_WOULD_REPLACE ? E0902 : E0901, "%s",
+					   err.buf);
+			ok = false;
 		}
 	}
+	writer_abandon(w);
 	strbuf_release(&err);
 	output_release(&set);
 	return ok;

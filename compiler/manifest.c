@@ -31,50 +31,63 @@ static const char *source_name(const char *path, const char *root)
 	return path;
 }
 
-static json_t *sources_json(const struct source_set *sources, const char *root)
+/* One "path"/"sha256"(/"size") object of a list, indented as jansson's
+ * JSON_INDENT(2) would. */
+static void put_file_entry(struct strbuf *sb, bool first, const char *path, const char *data,
+			   size_t len, const char *digest, bool with_size)
 {
-	json_t *list = json_array();
 	char hex[65];
+	if (!digest)
+		sha256_hex(data, len, hex);
+	strbuf_addstr(sb, first ? "\n    {\n      \"path\": " : ",\n    {\n      \"path\": ");
+	strbuf_add_json_string(sb, path);
+	strbuf_addf(sb, ",\n      \"sha256\": \"%s\"", digest ? digest : hex);
+	if (with_size)
+		strbuf_addf(sb, ",\n      \"size\": %zu", len);
+	strbuf_addstr(sb, "\n    }");
+}
+
+/*
+ * The manifest is written as text rather than built with jansson: for tens
+ * of thousands of files, building and dumping the objects cost more than
+ * hashing the files.  The text is byte for byte what json_dumps with
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII writes (the
+ * manifest reader and the goldens hold it to that).
+ */
+void manifest_add(struct output_set *set, const struct source_set *sources,
+		  const struct manifest_info *info, const char *const *digests)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "{\n  \"manifest_version\": 1,\n  \"compiler\": \"orchc " ORCHC_VERSION
+			   "\",\n  \"profile\": ");
+	if (info->profile)
+		strbuf_add_json_string(&sb, info->profile);
+	else
+		strbuf_addstr(&sb, "null");
+	strbuf_addstr(&sb, ",\n  \"targets\": [");
+	for (unsigned i = 0; i < info->ntargets; i++) {
+		strbuf_addstr(&sb, i ? ",\n    " : "\n    ");
+		strbuf_add_json_string(&sb, info->targets[i]);
+	}
+	strbuf_addstr(&sb, info->ntargets ? "\n  ],\n  \"sources\": [" : "],\n  \"sources\": [");
+	bool first = true;
 	for (uint32_t i = 0; i < sources->count; i++) {
 		const struct source_file *f = &sources->files[i];
 		if (f->path[0] == '<') /* the embedded schema: part of the compiler version */
 			continue;
-		sha256_hex(f->text, f->len, hex);
-		json_array_append_new(list, json_pack("{s:s, s:s}", "path", source_name(f->path, root),
-						      "sha256", hex));
+		put_file_entry(&sb, first, source_name(f->path, info->root_path), f->text, f->len, NULL, false);
+		first = false;
 	}
-	return list;
-}
-
-void manifest_add(struct output_set *set, const struct source_set *sources,
-		  const struct manifest_info *info)
-{
-	json_t *files = json_array();
-	char hex[65];
+	strbuf_addstr(&sb, first ? "],\n  \"files\": [" : "\n  ],\n  \"files\": [");
 	for (size_t i = 0; i < set->files.len; i++) {
 		const struct out_file *f = &set->files.items[i];
-		sha256_hex(f->data, f->len, hex);
-		json_array_append_new(files, json_pack("{s:s, s:s, s:I}", "path", f->path, "sha256",
-						       hex, "size", (json_int_t)f->len));
+		put_file_entry(&sb, i == 0, f->path, f->data, f->len, digests ? digests[i] : NULL, true);
 	}
-	json_t *targets = json_array();
-	for (unsigned i = 0; i < info->ntargets; i++)
-		json_array_append_new(targets, json_string(info->targets[i]));
-	json_t *doc = json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "manifest_version", 1, "compiler",
-				"orchc " ORCHC_VERSION, "profile",
-				info->profile ? json_string(info->profile) : json_null(), "targets",
-				targets, "sources", sources_json(sources, info->root_path), "files",
-				files);
-	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	json_decref(doc);
-	struct strbuf sb;
-	strbuf_init(&sb);
-	strbuf_addstr(&sb, text);
-	strbuf_addch(&sb, '\n');
-	free(text);
+	strbuf_addstr(&sb, set->files.len ? "\n  ]\n}\n" : "]\n}\n");
 	output_add_buf(set, MANIFEST_NAME, &sb, 0644);
 	strbuf_release(&sb);
-	output_sort(set);
+	output_sort_last(set);
 }
 
 static int by_string(const void *a, const void *b)

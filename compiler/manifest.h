@@ -28,9 +28,13 @@ struct manifest_info {
 	unsigned ntargets;
 };
 
-/** Adds orch-manifest.json to `set` (sorted; it stays sorted). */
+/**
+ * Adds orch-manifest.json to `set` (sorted; it stays sorted).  `digests`
+ * holds the files' sha256s in hex, in the order of `set`, as the writer
+ * computed them; NULL: they are computed here.
+ */
 void manifest_add(struct output_set *set, const struct source_set *sources,
-		  const struct manifest_info *info);
+		  const struct manifest_info *info, const char *const *digests);
 
 /**
  * Reads the paths DIR/orch-manifest.json lists into `prev` (arena), sorted.

@@ -14,6 +14,8 @@ void output_init(struct output_set *o, struct arena *arena)
 	o->arena = arena;
 	o->files.items = NULL;
 	o->files.len = o->files.cap = 0;
+	o->added = NULL;
+	o->added_ctx = NULL;
 }
 
 void output_release(struct output_set *o) { vec_free(&o->files); }
@@ -27,6 +29,8 @@ void output_add(struct output_set *o, const char *path, const void *data, size_t
 	copy[len] = '\0';
 	struct out_file f = { arena_strndup(o->arena, path, strlen(path)), copy, len, mode };
 	vec_push(&o->files, f);
+	if (o->added)
+		o->added(o->added_ctx, &f);
 }
 
 void output_add_buf(struct output_set *o, const char *path, struct strbuf *sb, unsigned mode)
@@ -48,6 +52,17 @@ const char *output_sort(struct output_set *o)
 		if (strcmp(o->files.items[i - 1].path, o->files.items[i].path) == 0)
 			return o->files.items[i].path;
 	return NULL;
+}
+
+void output_sort_last(struct output_set *o)
+{
+	size_t last = o->files.len - 1;
+	struct out_file f = o->files.items[last];
+	o->files.len--;
+	size_t at = output_lower_bound(o, f.path);
+	o->files.len++;
+	memmove(&o->files.items[at + 1], &o->files.items[at], (last - at) * sizeof f);
+	o->files.items[at] = f;
 }
 
 const struct out_file *output_find(const struct output_set *o, const char *path)

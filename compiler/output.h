@@ -26,6 +26,9 @@ struct out_file {
 struct output_set {
 	struct arena *arena;
 	VEC(struct out_file) files;
+	/* Called with each file as it is added (the writer starts at once). */
+	void (*added)(void *ctx, const struct out_file *f);
+	void *added_ctx;
 };
 
 void output_init(struct output_set *o, struct arena *arena);
@@ -43,6 +46,9 @@ void output_add_buf(struct output_set *o, const char *path, struct strbuf *sb, u
  * or NULL: two targets writing one file is a compiler bug, not a user error.
  */
 const char *output_sort(struct output_set *o);
+
+/** Moves the file added last into its place in an otherwise sorted set. */
+void output_sort_last(struct output_set *o);
 
 /** The file at `path` of a sorted set, or NULL. */
 const struct out_file *output_find(const struct output_set *o, const char *path);

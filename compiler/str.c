@@ -181,6 +181,46 @@ void strbuf_add_utf8(struct strbuf *sb, unsigned cp)
 	strbuf_add(sb, b, n);
 }
 
+void strbuf_add_json_string(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	strbuf_addch(sb, '"');
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	while (*p) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+			p++;
+		strbuf_add(sb, run, (size_t)(p - run));
+		if (!*p)
+			break;
+		unsigned cp = *p;
+		size_t n = 1;
+		if (cp >= 0x80 && (n = utf8_decode(p, (size_t)(end - p), &cp)) == 0) {
+			cp = 0xFFFD; /* not UTF-8: the replacement character */
+			n = 1;
+		}
+		p += n;
+		const char *short_form = cp == '"' ? "\\\"" : cp == '\\' ? "\\\\" : cp == '\b' ? "\\b"
+				       : cp == '\f' ? "\\f" : cp == '\n' ? "\\n" : cp == '\r' ? "\\r"
+				       : cp == '\t' ? "\\t" : NULL;
+		if (short_form) {
+			strbuf_addstr(sb, short_form);
+			continue;
+		}
+		unsigned units[2] = { cp, 0 };
+		if (cp >= 0x10000) {
+			units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+			units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+		}
+		for (size_t u = 0; u < 2 && units[u]; u++) {
+			char esc[6] = { '\\', 'u', hex[units[u] >> 12], hex[(units[u] >> 8) & 15],
+					hex[(units[u] >> 4) & 15], hex[units[u] & 15] };
+			strbuf_add(sb, esc, sizeof esc);
+		}
+	}
+	strbuf_addch(sb, '"');
+}
+
 size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
 {
 	if (n == 0)

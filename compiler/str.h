@@ -64,6 +64,13 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 void strbuf_add_utf8(struct strbuf *sb, unsigned cp);
 
 /**
+ * Appends `s` as a JSON string, exactly as jansson's json_dumps with
+ * JSON_ENSURE_ASCII writes it: \uXXXX (upper case, surrogate pairs) for
+ * control and non-ASCII characters; a byte that is not UTF-8 becomes U+FFFD.
+ */
+void strbuf_add_json_string(struct strbuf *sb, const char *s);
+
+/**
  * Decodes one UTF-8 sequence at `p` (at most `n` bytes).  Returns its length
  * and stores the code point in `*cp`, or returns 0 for an invalid, overlong,
  * surrogate or truncated sequence.

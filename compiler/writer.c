@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "output.h"
+#include "sha256.h"
 #include "str.h"
 
 static int compare_path(const void *key, const void *elem)
@@ -199,59 +202,246 @@ static int same_contents(const char *path, const struct out_file *f)
 	return same && at == f->len;
 }
 
-enum write_result writer_commit(const struct output_set *set, const char *dir,
-				const struct previous_build *prev, struct strbuf *err)
+/* ---- the writing thread ------------------------------------------------------ */
+
+/* A file handed to the writer; the thread adds its digest. */
+struct pending {
+	struct out_file f;
+	struct pending *next; /* set by the build, never read by the thread once taken */
+	char sha256[65];
+};
+
+struct writer {
+	const char *dir;
+	const struct previous_build *prev;
+	bool exists;          /* DIR exists: carry its user files, link unchanged ones */
+	struct strbuf fresh;  /* the new directory beside DIR */
+	size_t root;          /* fresh.len */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t more;  /* to the thread: files to write, or no more */
+	pthread_cond_t idle;  /* from the thread: all it was given is written */
+	/* Under `lock`: */
+	struct pending *head, *tail, *untaken;
+	size_t put, done;
+	bool closed, waiting;
+	/* The thread's own until it is joined: */
+	bool ok;
+	struct strbuf err;
+	struct strbuf path, old;
+	const char *made; /* the directory made last, as a prefix of its files' paths */
+	size_t made_len;
+};
+
+/* Writes one file into the new tree.  An unchanged file is linked, not
+ * rewritten: a rebuild that changes one service touches one file, and the
+ * file system allocates and frees no inodes for the others. */
+static bool put_file(struct writer *w, const struct out_file *f)
 {
-	bool would_replace = false;
+	strbuf_reset(&w->path);
+	strbuf_addf(&w->path, "%s/%s", w->fresh.buf, f->path);
+	const char *slash = strrchr(f->path, '/');
+	size_t dir_len = slash ? (size_t)(slash - f->path) + 1 : 0;
+	/* The files of a directory come together, so each is made about once. */
+	if (dir_len != w->made_len || memcmp(f->path, w->made, dir_len) != 0) {
+		if (!make_parents(w->path.buf, w->root, &w->err))
+			return false;
+		w->made = f->path;
+		w->made_len = dir_len;
+	}
+	strbuf_reset(&w->old);
+	strbuf_addf(&w->old, "%s/%s", w->dir, f->path);
+	struct stat was;
+	if (w->exists && previous_has(w->prev, f->path) && lstat(w->old.buf, &was) == 0 &&
+	    S_ISREG(was.st_mode) && (was.st_mode & 07777) == f->mode &&
+	    same_contents(w->old.buf, f) == 1 &&
+	    linkat(AT_FDCWD, w->old.buf, AT_FDCWD, w->path.buf, 0) == 0)
+		return true;
+	return write_all(w->path.buf, f, &w->err);
+}
+
+static void *write_files(void *arg)
+{
+	struct writer *w = arg;
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->untaken && !w->closed) {
+			w->waiting = true;
+			pthread_cond_wait(&w->more, &w->lock);
+			w->waiting = false;
+		}
+		if (!w->untaken)
+			break;
+		/* Take every file added so far; the build goes on adding. */
+		struct pending *p = w->untaken, *last = w->tail;
+		w->untaken = NULL;
+		pthread_mutex_unlock(&w->lock);
+		size_t n = 0;
+		for (;; p = p->next) {
+			sha256_hex(p->f.data, p->f.len, p->sha256);
+			if (w->ok)
+				w->ok = put_file(w, &p->f);
+			n++;
+			if (p == last)
+				break;
+		}
+		pthread_mutex_lock(&w->lock);
+		w->done += n;
+		if (w->done == w->put)
+			pthread_cond_signal(&w->idle);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static void stop_sync(struct writer *w)
+{
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->more);
+	pthread_cond_destroy(&w->idle);
+}
+
+static void writer_release(struct writer *w)
+{
+	for (struct pending *p = w->head, *next; p; p = next) {
+		next = p->next;
+		free(p);
+	}
+	strbuf_release(&w->fresh);
+	strbuf_release(&w->err);
+	strbuf_release(&w->path);
+	strbuf_release(&w->old);
+	free(w);
+}
+
+struct writer *writer_start(const char *dir, const struct previous_build *prev, struct strbuf *err)
+{
 	struct stat st;
 	bool exists = stat(dir, &st) == 0;
 	if (exists && !S_ISDIR(st.st_mode)) {
 		strbuf_addf(err, "'%s' exists and is not a directory", dir);
-		return WRITE_FAILED;
+		return NULL;
 	}
-	struct strbuf fresh;
-	strbuf_init(&fresh);
-	sibling(dir, "new", &fresh);
-	remove_tree(fresh.buf); /* left by an earlier build killed with this pid */
+	struct writer *w = xmalloc(sizeof *w);
+	*w = (struct writer){ .dir = dir, .prev = prev, .exists = exists, .ok = true };
+	strbuf_init(&w->fresh);
+	strbuf_init(&w->err);
+	strbuf_init(&w->path);
+	strbuf_init(&w->old);
+	sibling(dir, "new", &w->fresh);
+	w->root = w->fresh.len;
+	remove_tree(w->fresh.buf); /* left by an earlier build killed with this pid */
 	/* The parents of DIR, so that -o a/b/c works on a fresh clone (a
 	 * failure shows as the mkdir's below). */
-	make_parents(fresh.buf, 0, err);
+	make_parents(w->fresh.buf, 0, err);
 	strbuf_reset(err);
-	bool ok = mkdir(fresh.buf, 0777) == 0 || fail(err, "create directory", fresh.buf);
-	size_t root = fresh.len;
-	struct strbuf path;
-	strbuf_init(&path);
-	struct strbuf old;
-	strbuf_init(&old);
-	for (size_t i = 0; ok && i < set->files.len; i++) {
-		const struct out_file *f = &set->files.items[i];
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", fresh.buf, f->path);
-		ok = make_parents(path.buf, root, err);
-		if (!ok)
-			break;
-		/* An unchanged file is linked, not rewritten: a rebuild that
-		 * changes one service touches one file, and the file system
-		 * allocates and frees no inodes for the others. */
-		strbuf_reset(&old);
-		strbuf_addf(&old, "%s/%s", dir, f->path);
-		struct stat was;
-		if (exists && previous_has(prev, f->path) && lstat(old.buf, &was) == 0 &&
-		    S_ISREG(was.st_mode) && (was.st_mode & 07777) == f->mode &&
-		    same_contents(old.buf, f) == 1 && linkat(AT_FDCWD, old.buf, AT_FDCWD, path.buf, 0) == 0)
-			continue;
-		ok = write_all(path.buf, f, err);
+	if (mkdir(w->fresh.buf, 0777) != 0) {
+		fail(err, "create directory", w->fresh.buf);
+		writer_release(w);
+		return NULL;
 	}
-	strbuf_release(&old);
-	strbuf_release(&path);
-	if (ok && exists) {
-		struct carry c = { .set = set, .prev = prev, .err = err };
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->more, NULL);
+	pthread_cond_init(&w->idle, NULL);
+	if (pthread_create(&w->thread, NULL, write_files, w) != 0) {
+		strbuf_addstr(err, "cannot start the writing thread");
+		stop_sync(w);
+		remove_tree(w->fresh.buf);
+		writer_release(w);
+		return NULL;
+	}
+	return w;
+}
+
+void writer_put(void *writer, const struct out_file *f)
+{
+	struct writer *w = writer;
+	struct pending *p = xmalloc(sizeof *p);
+	p->f = *f;
+	p->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->next = p;
+	else
+		w->head = p;
+	w->tail = p;
+	if (!w->untaken)
+		w->untaken = p;
+	w->put++;
+	/* Wake a thread that ran dry only for a batch: a wake-up per file
+	 * would cost more than the writing. */
+	if (w->waiting && w->put - w->done >= 32)
+		pthread_cond_signal(&w->more);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int by_pending_path(const void *a, const void *b)
+{
+	return strcmp((*(const struct pending *const *)a)->f.path,
+		      (*(const struct pending *const *)b)->f.path);
+}
+
+const char **writer_digests(struct writer *w, const struct output_set *set)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->waiting && w->untaken)
+		pthread_cond_signal(&w->more);
+	while (w->done != w->put)
+		pthread_cond_wait(&w->idle, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	size_t n = set->files.len;
+	if (w->put != n)
+		return NULL;
+	struct pending **sorted = xmalloc((n + 1) * sizeof *sorted);
+	size_t i = 0;
+	for (struct pending *p = w->head; p; p = p->next)
+		sorted[i++] = p;
+	qsort(sorted, n, sizeof *sorted, by_pending_path);
+	const char **hex = (const char **)sorted; /* in place: each slot read before it is written */
+	for (i = 0; i < n; i++) {
+		if (strcmp(sorted[i]->f.path, set->files.items[i].path) != 0) {
+			free(sorted);
+			return NULL;
+		}
+		hex[i] = sorted[i]->sha256;
+	}
+	return hex;
+}
+
+/* Stops the thread once it has written everything it was given. */
+static void join(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->closed = true;
+	pthread_cond_signal(&w->more);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+}
+
+void writer_abandon(struct writer *w)
+{
+	if (!w)
+		return;
+	join(w);
+	stop_sync(w);
+	remove_tree(w->fresh.buf);
+	writer_release(w);
+}
+
+enum write_result writer_finish(struct writer *w, const struct output_set *set, struct strbuf *err)
+{
+	join(w);
+	bool ok = w->ok, would_replace = false;
+	if (!ok)
+		strbuf_add(err, w->err.buf, w->err.len);
+	if (ok && w->exists) {
+		struct carry c = { .set = set, .prev = w->prev, .err = err };
 		strbuf_init(&c.from);
 		strbuf_init(&c.to);
-		strbuf_addstr(&c.from, dir);
+		strbuf_addstr(&c.from, w->dir);
 		while (c.from.len > 1 && c.from.buf[c.from.len - 1] == '/')
 			strbuf_setlen(&c.from, c.from.len - 1);
-		strbuf_addstr(&c.to, fresh.buf);
+		strbuf_addstr(&c.to, w->fresh.buf);
 		c.from_root = c.from.len;
 		c.to_root = c.to.len;
 		ok = carry_dir(&c);
@@ -260,10 +450,11 @@ enum write_result writer_commit(const struct output_set *set, const char *dir,
 		strbuf_release(&c.to);
 	}
 	if (ok)
-		ok = swap_into_place(fresh.buf, dir, exists, err);
+		ok = swap_into_place(w->fresh.buf, w->dir, w->exists, err);
+	stop_sync(w);
 	if (!ok)
-		remove_tree(fresh.buf);
-	strbuf_release(&fresh);
+		remove_tree(w->fresh.buf);
+	writer_release(w);
 	return ok ? WRITE_OK : would_replace ? WRITE_WOULD_REPLACE : WRITE_FAILED;
 }
 

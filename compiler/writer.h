@@ -1,10 +1,10 @@
 /*
  * writer.h - the only part of orchc that writes to the file system.
  *
- * writer_commit() puts a whole output set in place at once: it writes every
- * file into a new directory beside DIR, carries over (hard-links) the files
- * of DIR that orchc did not generate, and swaps the new directory for DIR
- * in one rename.  A failed or interrupted build leaves DIR as it was.
+ * A build is put in place at once: every file is written into a new
+ * directory beside DIR, the files of DIR that orchc did not generate are
+ * carried over (hard-linked), and the new directory replaces DIR in one
+ * rename.  A failed or interrupted build leaves DIR as it was.
  * Generated files of the previous build that the new set lacks disappear
  * with the old tree; files orchc did not write are never deleted.
  *
@@ -17,8 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct out_file;
 struct output_set;
 struct strbuf;
+struct writer;
 
 struct previous_build {
 	const char **paths; /* sorted (byte order) */
@@ -35,11 +37,33 @@ enum write_result {
 };
 
 /**
- * Writes `set` (sorted) as the new contents of `dir`.  On failure nothing
+ * Starts writing a build into a new directory beside `dir`, on a thread of
+ * its own, while the targets go on generating: the files are handed over
+ * one by one with writer_put.  NULL when the directory cannot be made
+ * (`err` says why).
+ */
+struct writer *writer_start(const char *dir, const struct previous_build *prev,
+			    struct strbuf *err);
+
+/** Hands over a file (its path and bytes must stay until the end). */
+void writer_put(void *writer, const struct out_file *f);
+
+/**
+ * Waits until every file handed over is written, and returns their sha256
+ * digests (hex) in the order of `set`, which is sorted and holds exactly
+ * those files; NULL when it does not.  Freed by the caller.
+ */
+const char **writer_digests(struct writer *w, const struct output_set *set);
+
+/**
+ * Finishes: carries over the files of `dir` that orchc did not write and
+ * puts the new tree in place of `dir` with one rename.  On failure nothing
  * has changed and `err` says why.
  */
-enum write_result writer_commit(const struct output_set *set, const char *dir,
-		   const struct previous_build *prev, struct strbuf *err);
+enum write_result writer_finish(struct writer *w, const struct output_set *set, struct strbuf *err);
+
+/** Stops and removes what was written (the build failed).  NULL: nothing. */
+void writer_abandon(struct writer *w);
 
 /**
  * `orchc build --check`: compares `set` (sorted) with `dir` without writing.

@@ -78,8 +78,13 @@ size_t y_len(const struct ynode *n) { return n->u.kids.len; }
  */
 bool y_plain_is_string(const char *s, size_t len)
 {
-	static const char *const words[] = { "y", "n", "yes", "no", "on", "off", "true", "false",
-					     "null", "~", "<<", "=" };
+	/* The words YAML 1.1 reads as booleans, null or merge, by length. */
+	static const struct {
+		const char *word;
+		size_t len;
+	} words[] = { { "y", 1 },    { "n", 1 },     { "~", 1 },    { "=", 1 },
+		      { "no", 2 },   { "on", 2 },    { "<<", 2 },   { "yes", 3 },
+		      { "off", 3 },  { "true", 4 },  { "null", 4 }, { "false", 5 } };
 	if (len == 0)
 		return false;
 	unsigned char c = (unsigned char)s[0];
@@ -88,7 +93,7 @@ bool y_plain_is_string(const char *s, size_t len)
 	if (len > 5)
 		return true;
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-		if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0)
+		if (words[i].len == len && strncasecmp(s, words[i].word, len) == 0)
 			return false;
 	return true;
 }

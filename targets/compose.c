@@ -47,6 +47,7 @@ struct compose {
 	const char *repo_base;
 	bool per_pod;
 	VEC(struct doc) docs;
+	size_t stack_doc;     /* 1 + the index of the stack's own pod's doc, or 0 */
 	uint32_t next_mark;
 };
 
@@ -467,15 +468,20 @@ static void finish_doc(struct compose *c, struct doc *d, const char *header)
 
 static struct doc *doc_for(struct compose *c, const char *pod)
 {
-	if (c->docs.len && (!c->per_pod || strcmp(c->docs.items[c->docs.len - 1].pod, pod) == 0))
-		return &c->docs.items[c->docs.len - 1];
-	for (size_t i = 0; i < c->docs.len; i++)
-		if (strcmp(c->docs.items[i].pod, pod) == 0)
-			return &c->docs.items[i];
+	struct doc *last = c->docs.len ? &c->docs.items[c->docs.len - 1] : NULL;
+	if (last && (!c->per_pod || last->pod == pod)) /* names are interned */
+		return last;
+	/* The only pod that comes back after others is the stack's own
+	 * (pods_each_selected). */
+	bool stack_pod = pod == name_of(c->stack);
+	if (stack_pod && c->stack_doc)
+		return &c->docs.items[c->stack_doc - 1];
 	struct doc d = { pod,
 			 c->per_pod ? arena_printf(c->a, "docker-compose-%s.yml", pod) : "compose.yaml",
 			 y_map(c->a), VEC_INIT, VEC_INIT, c->next_mark++ };
 	vec_push(&c->docs, d);
+	if (stack_pod)
+		c->stack_doc = c->docs.len;
 	return &c->docs.items[c->docs.len - 1];
 }
 

@@ -149,13 +149,9 @@ struct pod_list {
 	size_t len, cap;
 };
 
-static void collect_pod(void *ctx, const struct m_entity *svc)
+static void collect_pod(void *ctx, const char *pod)
 {
 	struct pod_list *pods = ctx;
-	const char *pod = pod_of(svc);
-	for (size_t i = 0; i < pods->len; i++)
-		if (strcmp(pods->names[i], pod) == 0)
-			return;
 	if (pods->len == pods->cap) {
 		pods->cap = pods->cap ? 2 * pods->cap : 8;
 		pods->names = xrealloc(pods->names, pods->cap * sizeof *pods->names);
@@ -187,7 +183,7 @@ static void stack_bundle(struct deploy *d, const struct m_entity *stack)
 	const struct m_entity *settings = target_settings_of(d->t->prog, "compose");
 	const char *project = settings ? m_string(settings, "project") : NULL;
 	struct pod_list pods = { 0 };
-	pods_each_selected(d->t, stack, collect_pod, &pods);
+	pods_each_selected_pod(d->t, stack, collect_pod, &pods);
 	json_t *compose_files = json_array();
 	const struct out_file *single = output_find(d->t->out, arena_printf(d->a, "%s/compose.yaml", dir));
 	if (single)

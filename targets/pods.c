@@ -111,3 +111,28 @@ void pods_each_selected(struct target_ctx *t, const struct m_entity *stack,
 			each_selected(t, e, fn, ctx);
 	}
 }
+
+struct first_reach {
+	const char *stack_pod, *last;
+	bool stack_pod_seen;
+	void (*fn)(void *ctx, const char *pod);
+	void *ctx;
+};
+
+static void reach(void *ctx, const struct m_entity *svc)
+{
+	struct first_reach *r = ctx;
+	const char *pod = pod_of(svc); /* interned: one pointer per name */
+	if (pod == r->last || (pod == r->stack_pod && r->stack_pod_seen))
+		return;
+	r->stack_pod_seen |= pod == r->stack_pod;
+	r->last = pod;
+	r->fn(r->ctx, pod);
+}
+
+void pods_each_selected_pod(struct target_ctx *t, const struct m_entity *stack,
+			    void (*fn)(void *ctx, const char *pod), void *ctx)
+{
+	struct first_reach r = { name_of(stack), NULL, false, fn, ctx };
+	pods_each_selected(t, stack, reach, &r);
+}

@@ -26,9 +26,18 @@ bool pod_dependencies_selected(struct target_ctx *t, const struct m_entity *svc)
 /**
  * Calls `fn` for each service and job of `stack` (pods included, in
  * declaration order) that the options select and whose dependencies they
- * select too.
+ * select too.  The services of a pod come one after another; only those of
+ * the stack's own pod (its services outside pods, and a pod named like the
+ * stack) can come back after other pods.
  */
 void pods_each_selected(struct target_ctx *t, const struct m_entity *stack,
 			void (*fn)(void *ctx, const struct m_entity *svc), void *ctx);
+
+/**
+ * Calls `fn` once for each pod of `stack` that pods_each_selected reaches,
+ * in the order it first reaches them: the order of the compose files.
+ */
+void pods_each_selected_pod(struct target_ctx *t, const struct m_entity *stack,
+			    void (*fn)(void *ctx, const char *pod), void *ctx);
 
 #endif

@@ -132,6 +132,24 @@ ORCH
 	[ -f "$W/orch-manifest.json" ] && ok || bad "per-pod files and manifest written"
 "$ORCHC" build --check -o "$W" "$TMP/shop.orch" > "$TMP/out" 2>&1 && ok || bad "--check right after build"
 
+# The stack's own services share a file with a pod named like the stack,
+# wherever they are declared, and the bundle lists the files in the order
+# their pods first appear.
+cat > "$TMP/web.orch" << 'ORCH'
+stack web {
+  pod x { service c { image = "nginx:1.27" } }
+  pod web { service b { image = "nginx:1.27" } }
+  service a { image = "nginx:1.27" }
+  pod y { service d { image = "nginx:1.27" } }
+  service e { image = "nginx:1.27" }
+}
+ORCH
+"$ORCHC" build --target compose,deploy -o "$TMP/web" "$TMP/web.orch" 2> /dev/null
+[ "$(grep -c '^  [a-e]:$' "$TMP/web/compose/web/docker-compose-web.yml")" = 3 ] &&
+	[ "$("$PY" -c 'import json, sys; print(" ".join(f.split("-")[-1] for f in json.load(open(sys.argv[1]))["compose"][0]["files"]))' \
+		"$TMP/web/deploy/stack-web.json")" = "x.yml web.yml y.yml" ] && ok ||
+	bad "the stack's services and its namesake pod share one compose file, in first-seen order"
+
 # User files beside generated ones survive rebuilds; dropped output goes.
 echo "notes" > "$W/README.md"
 mkdir -p "$W/compose/shop/local" && echo "x" > "$W/compose/shop/local/override.yml"
@@ -157,6 +175,16 @@ cp -R "$W" "$TMP/w.before"
 sed 's/postgres started/postgress started/' "$TMP/shop.orch" > "$TMP/broken.orch"
 "$ORCHC" build -o "$W" "$TMP/broken.orch" > /dev/null 2>&1
 [ $? -eq 1 ] && diff -r "$TMP/w.before" "$W" > /dev/null && ok || bad "a build with errors left the output alone"
+# ...and so does an error a target finds once the writer has started...
+cp -R "$W" "$TMP/w.before2"
+"$ORCHC" build --include web -o "$W" "$TMP/shop.orch" > /dev/null 2>&1
+[ $? -eq 1 ] && diff -r "$TMP/w.before2" "$W" > /dev/null && ok || bad "E0904 left the output alone"
+# ...and a write that fails halfway, once hundreds of files are written (a
+# file size limit: a write past it fails with EFBIG).
+sh bench/gen-stack.sh 200 > "$TMP/many.orch"
+(trap '' XFSZ; ulimit -f 8; exec "$ORCHC" build -o "$W" "$TMP/many.orch") > "$TMP/out" 2>&1
+[ $? -eq 2 ] && grep -q "E0901.*cannot write .*: File too large" "$TMP/out" &&
+	diff -r "$TMP/w.before2" "$W" > /dev/null && ok || { bad "a failed write left the output alone"; cat "$TMP/out"; }
 echo "mine" > "$W/compose/shop/docker-compose-new.yml"
 sed 's/pod tools/pod new/' "$TMP/shop.orch" > "$TMP/new.orch"
 "$ORCHC" build -o "$W" "$TMP/new.orch" > "$TMP/out" 2>&1

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "arena.h"
 #include "intern.h"
 #include "source.h"
@@ -55,6 +57,32 @@ static void strbuf_invariants(void **state)
 	assert_int_equal(len, 2004);
 	assert_string_equal(sb.buf, "");
 	free(owned);
+	strbuf_release(&sb);
+}
+
+/* The manifest's strings are written by hand; jansson is the reference. */
+static void json_strings_match_jansson(void **state)
+{
+	(void)state;
+	const char *cases[] = { "", "plain/path-1.yaml", "quote\" back\\slash /slash",
+				"\x01\x1f\x7f\t\n\b\f\r", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 end",
+				"\xEF\xBF\xBF\xE0\xA0\x80", "${VAR}: x # y" };
+	struct strbuf sb;
+	strbuf_init(&sb);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *s = json_string(cases[i]);
+		assert_non_null(s);
+		char *want = json_dumps(s, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+		strbuf_reset(&sb);
+		strbuf_add_json_string(&sb, cases[i]);
+		assert_string_equal(sb.buf, want);
+		free(want);
+		json_decref(s);
+	}
+	/* Not UTF-8 (jansson refuses it): the replacement character. */
+	strbuf_reset(&sb);
+	strbuf_add_json_string(&sb, "a\xFF" "b\xC3");
+	assert_string_equal(sb.buf, "\"a\\uFFFDb\\uFFFD\"");
 	strbuf_release(&sb);
 }
 
@@ -134,6 +162,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arena_aligns_and_keeps_big_blocks),
 		cmocka_unit_test(strbuf_invariants),
+		cmocka_unit_test(json_strings_match_jansson),
 		cmocka_unit_test(utf8_rejects_malformed),
 		cmocka_unit_test(edit_distance_is_capped),
 		cmocka_unit_test(interning_gives_one_pointer),
