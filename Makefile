@@ -9,7 +9,8 @@
 #   make MODE=asan|debug|cov   build into build/$(MODE)/
 #   make fuzz            run the libFuzzer target for FUZZ_SECONDS (clang);
 #                        FUZZ_TARGET=wasm fuzzes the WebAssembly reader,
-#                        FUZZ_TARGET=bundle orch-apply's bundle reader
+#                        FUZZ_TARGET=bundle orch-apply's bundle reader,
+#                        FUZZ_TARGET=lock model.lock.json and migrations.sum
 #   make bench           benchmark check on generated programs
 #   make install PREFIX=/usr/local
 #
@@ -91,6 +92,7 @@ UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/test_bundle
 REPLAY = $(BUILD)/tests/fuzz_compile_replay
 REPLAY_WASM = $(BUILD)/tests/fuzz_wasm_replay
 REPLAY_BUNDLE = $(BUILD)/tests/fuzz_bundle_replay
+REPLAY_LOCK = $(BUILD)/tests/fuzz_lock_replay
 
 .PHONY: all run test test-deps check check-asan deps fuzz bench install clean headercheck \
         lint man update-golden
@@ -190,6 +192,10 @@ $(REPLAY_WASM): $(BUILD)/tests/fuzz/fuzz_wasm.o $(BUILD)/tests/fuzz/replay.o $(L
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(REPLAY_LOCK): $(BUILD)/tests/fuzz/fuzz_lock.o $(BUILD)/tests/fuzz/replay.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # The main job on an embedded default (SQLite, no server): check every
 # example, build the ESnet catalog, then orch-apply its bundle into a local
 # root: the plan, the apply (files, base schema, migrations recorded in
@@ -231,7 +237,7 @@ test-deps:
 	@[ -d tests/wasm/node_modules/@apidevtools/swagger-parser ] || \
 	  (cd tests/wasm && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
 
-test check: $(ORCHC) $(ORCH_APPLY) $(UNIT_BIN) $(REPLAY) $(REPLAY_WASM) $(REPLAY_BUNDLE) test-deps
+test check: $(ORCHC) $(ORCH_APPLY) $(UNIT_BIN) $(REPLAY) $(REPLAY_WASM) $(REPLAY_BUNDLE) $(REPLAY_LOCK) test-deps
 	@ORCHC=$(ORCHC) BUILD=$(BUILD) sh tests/run.sh
 
 check-asan:
@@ -239,23 +245,29 @@ check-asan:
 
 # The libFuzzer targets, chosen by FUZZ_TARGET: compile (the whole
 # pipeline; crashers belong in tests/fuzz/regressions/), wasm (the
-# WebAssembly reader; tests/fuzz/wasm-regressions/) or bundle (orch-apply's
-# bundle reader; tests/fuzz/bundle-regressions/).
+# WebAssembly reader; tests/fuzz/wasm-regressions/), bundle (orch-apply's
+# bundle reader; tests/fuzz/bundle-regressions/) or lock (the migration
+# history's model.lock.json and migrations.sum; tests/fuzz/lock-regressions/).
 FUZZ_SEEDS_compile = examples/*/*.orch stdlib/*.orch tests/parse/*.orch tests/errors/*.orch
 FUZZ_SEEDS_wasm = examples/*/modules/*.wasm tests/errors/modules/*.wasm
 FUZZ_SEEDS_bundle = examples/*/expected/out*/deploy/*.json
+FUZZ_SEEDS_lock = examples/*/expected/out/migrations/*/model.lock.json \
+                  examples/*/expected/out/migrations/*/migrations.sum
 FUZZ_CORPUS_compile = build/fuzz/corpus
 FUZZ_CORPUS_wasm = build/fuzz/corpus-wasm
 FUZZ_CORPUS_bundle = build/fuzz/corpus-bundle
+FUZZ_CORPUS_lock = build/fuzz/corpus-lock
 FUZZ_ARTIFACTS_compile = build/fuzz/
 FUZZ_ARTIFACTS_wasm = build/fuzz/wasm-
 FUZZ_ARTIFACTS_bundle = build/fuzz/bundle-
+FUZZ_ARTIFACTS_lock = build/fuzz/lock-
 FUZZ_REGRESSIONS_compile = tests/fuzz/regressions
 FUZZ_REGRESSIONS_wasm = tests/fuzz/wasm-regressions
 FUZZ_REGRESSIONS_bundle = tests/fuzz/bundle-regressions
+FUZZ_REGRESSIONS_lock = tests/fuzz/lock-regressions
 
 fuzz:
-	$(if $(FUZZ_SEEDS_$(FUZZ_TARGET)),,$(error FUZZ_TARGET must be compile, wasm or bundle (got '$(FUZZ_TARGET)')))
+	$(if $(FUZZ_SEEDS_$(FUZZ_TARGET)),,$(error FUZZ_TARGET must be compile, wasm, bundle or lock (got '$(FUZZ_TARGET)')))
 	@$(MAKE) --no-print-directory MODE=fuzz CC=clang build/fuzz/fuzz_$(FUZZ_TARGET)
 	@mkdir -p $(FUZZ_CORPUS_$(FUZZ_TARGET))
 	@cp $(FUZZ_SEEDS_$(FUZZ_TARGET)) $(FUZZ_CORPUS_$(FUZZ_TARGET))/ 2>/dev/null || true
@@ -271,6 +283,9 @@ build/fuzz/fuzz_wasm: $(BUILD)/tests/fuzz/fuzz_wasm.o $(LIB)
 
 build/fuzz/fuzz_bundle: $(BUILD)/tests/fuzz/fuzz_bundle.o $(BUNDLE_OBJ)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(APPLY_LIBS)
+
+build/fuzz/fuzz_lock: $(BUILD)/tests/fuzz/fuzz_lock.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
 bench: $(ORCHC) $(ORCH_APPLY)
 	@sh bench/run.sh $(ORCHC)

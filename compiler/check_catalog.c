@@ -1,7 +1,8 @@
 /*
  * check_catalog.c - orchestrator-core's rules for catalogues: column sizes,
- * unique display names, acyclic block relations, usable_in only where a
- * lifecycle state exists, and products that can be created and terminated.
+ * unique display names, acyclic block relations (one per pair of blocks,
+ * min <= max), usable_in only where a lifecycle state exists, and products
+ * that can be created and terminated.
  */
 #include "sema_impl.h"
 
@@ -131,7 +132,13 @@ static void unique_names(struct sema *s, const struct m_entity *cat, enum block_
 
 /* ---- block relations ---- */
 
-enum { WHITE, GREY, BLACK };
+enum { WHITE, GREY, BLACK, STAMPS };
+
+/* The block a relation names, or NULL (not a relation, or in error). */
+static const struct m_value *relation_block(const struct m_entity *r)
+{
+	return r->kind == KIND_RELATION ? m_field(r, "block") : NULL;
+}
 
 typedef VEC(struct m_entity *) entity_vec;
 
@@ -157,8 +164,47 @@ static void visit_block(struct sema *s, struct m_entity *b, entity_vec *path)
 	const struct m_value *deps = m_field(b, "depends_on");
 	for (uint32_t i = 0; deps && i < deps->u.list.len; i++)
 		visit_block(s, deps->u.list.items[i]->u.ref.ref, path);
+	for (uint32_t i = 0; i < b->nchildren; i++) {
+		const struct m_value *used = relation_block(b->children[i]);
+		if (used)
+			visit_block(s, used->u.ref.ref, path);
+	}
 	path->len--;
 	b->scratch = BLACK;
+}
+
+/* A block uses another once: product_block_relations has one row per pair.
+ * `stamp` marks the blocks `b` uses (scratch, once the cycles are found). */
+static void use_once(struct sema *s, const struct m_entity *b, const struct m_value *ref, uint32_t stamp)
+{
+	struct m_entity *used = ref->u.ref.ref;
+	if (used->scratch != stamp) {
+		used->scratch = stamp;
+		return;
+	}
+	struct diag *d = diag_report(&s->ctx->diags, E0425, ref->span, "block '%s' uses block '%s' twice",
+				     b->name->name, used->name->name);
+	diag_help(&s->ctx->diags, d,
+		  "keep one relation to it, with min and max saying how many it holds");
+}
+
+static void check_relations(struct sema *s, const struct m_entity *b, uint32_t stamp)
+{
+	const struct m_value *deps = m_field(b, "depends_on");
+	for (uint32_t i = 0; deps && i < deps->u.list.len; i++)
+		use_once(s, b, deps->u.list.items[i], stamp);
+	for (uint32_t i = 0; i < b->nchildren; i++) {
+		const struct m_entity *r = b->children[i];
+		const struct m_value *used = relation_block(r);
+		if (!used)
+			continue;
+		use_once(s, b, used, stamp);
+		const struct m_value *min = m_field(r, "min"), *max = m_field(r, "max");
+		if (min && max && min->u.i > max->u.i)
+			diag_report(&s->ctx->diags, E0424, min->span,
+				    "relation '%s' of block '%s' holds at least %lld and at most %lld blocks",
+				    r->name->name, b->name->name, (long long)min->u.i, (long long)max->u.i);
+	}
 }
 
 /* ---- workflows ---- */
@@ -254,6 +300,9 @@ void check_catalogs(struct sema *s)
 			}
 		}
 		vec_free(&path);
+		for (uint32_t i = 0; i < cat->nchildren; i++)
+			if (cat->children[i]->kind == KIND_BLOCK && cat->children[i]->fields)
+				check_relations(s, cat->children[i], STAMPS + i);
 		unique_names(s, cat, KIND_PRODUCT, "products.name");
 		unique_names(s, cat, KIND_BLOCK, "product_blocks.name");
 		check_products(s, cat);

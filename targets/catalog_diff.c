@@ -188,6 +188,8 @@ static void value(struct strbuf *sb, const struct cat_column *col, const char *v
 		strbuf_addstr(sb, "NULL");
 	else if (col->kind == COL_BOOL)
 		strbuf_addstr(sb, strcmp(v, "true") == 0 ? "TRUE" : "FALSE");
+	else if (col->kind == COL_INT)
+		strbuf_addstr(sb, v);
 	else if (col->kind == COL_WORKFLOW && !cat_is_uuid(v)) {
 		/* A workflow the catalogue does not insert: found by name, and a
 		 * missing one makes the statement fail (NULL id), never a no-op. */
@@ -207,15 +209,26 @@ static void where_key(struct strbuf *sb, const struct cat_table *def, const stru
 	}
 }
 
+/* An integer column left NULL is left out and takes its default, NULL: the
+ * relation bounds came after the first migrations, whose text stays. */
+static bool written(const struct cat_table *def, const struct cat_row *r, int c)
+{
+	return r->v[c] || def->cols[c].kind != COL_INT;
+}
+
 static void insert_sql(struct strbuf *sb, const struct cat_table *def, const struct cat_row *r)
 {
 	strbuf_addf(sb, "INSERT INTO %s (", def->name);
-	for (int c = 0; c < def->ncols; c++)
-		strbuf_addf(sb, "%s%s", c ? ", " : "", def->cols[c].name);
+	const char *sep = "";
+	for (int c = 0; c < def->ncols; c++, sep = ", ")
+		if (written(def, r, c))
+			strbuf_addf(sb, "%s%s", sep, def->cols[c].name);
 	strbuf_addstr(sb, ")\nVALUES (");
-	for (int c = 0; c < def->ncols; c++) {
-		if (c)
-			strbuf_addstr(sb, ", ");
+	sep = "";
+	for (int c = 0; c < def->ncols; c++, sep = ", ") {
+		if (!written(def, r, c))
+			continue;
+		strbuf_addstr(sb, sep);
 		value(sb, &def->cols[c], r->v[c]);
 	}
 	strbuf_addch(sb, ')');
@@ -264,6 +277,15 @@ static void what_it_does(const struct cat_diff *d, enum change_op op, enum cat_t
 			 const struct cat_row *row, const struct cat_row *from, struct strbuf *sb)
 {
 	const struct cat_table *def = &cat_tables[t];
+	if (def->name_col < 0 && op == CH_UPDATE) {
+		strbuf_addstr(sb, "change the link of ");
+		describe(d, sb, row->v[0]);
+		strbuf_addstr(sb, " to ");
+		describe(d, sb, row->v[1]);
+		strbuf_addstr(sb, ": ");
+		changed_columns(sb, def, row, from, -1);
+		return;
+	}
 	if (def->name_col < 0) {
 		strbuf_addstr(sb, op == CH_INSERT ? "link " : "unlink ");
 		describe(d, sb, row->v[0]);

@@ -5,9 +5,11 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "paths.h"
 #include "str.h"
 
 static const char *const output_names[] = { "postgres", "sqlite", "alembic" };
@@ -33,8 +35,12 @@ void cat_lock_write(const struct cat_lock *lock, struct strbuf *out)
 			const struct cat_row *r = &lock->state.rows[t].items[i];
 			json_t *o = json_object();
 			for (int c = 0; c < def->ncols; c++) {
+				enum col_kind k = def->cols[c].kind;
+				if (!r->v[c] && k == COL_INT)
+					continue; /* absent: as in locks from before the column */
 				json_t *v = !r->v[c] ? json_null() :
-					    def->cols[c].kind == COL_BOOL ? json_boolean(strcmp(r->v[c], "true") == 0) :
+					    k == COL_BOOL ? json_boolean(strcmp(r->v[c], "true") == 0) :
+					    k == COL_INT ? json_integer(strtoll(r->v[c], NULL, 10)) :
 					    json_string(r->v[c]);
 				json_object_set_new(o, def->cols[c].name, v);
 			}
@@ -64,20 +70,27 @@ static bool fail(struct strbuf *err, const char *fmt, ...)
 static bool read_row(json_t *o, const struct cat_table *def, size_t i, struct cat_row *r,
 		     struct arena *a, struct strbuf *err)
 {
-	if (!json_is_object(o) || json_object_size(o) != def->ncols)
+	if (!json_is_object(o))
 		return fail(err, "tables.%s: row %zu is not an object of the table's columns",
 			    def->name, i + 1);
+	size_t present = 0;
 	for (int c = 0; c < def->ncols; c++) {
 		const struct cat_column *col = &def->cols[c];
 		json_t *v = json_object_get(o, col->name);
 		const char *where = arena_printf(a, "%s row %zu", def->name, i + 1);
-		if (!v)
+		present += v != NULL;
+		if (!v && col->kind == COL_INT) {
+			r->v[c] = NULL; /* a lock from before the column: NULL */
+		} else if (!v) {
 			return fail(err, "tables.%s lacks column %s", where, col->name);
-		if (json_is_null(v) && col->nullable) {
+		} else if (json_is_null(v) && col->nullable) {
 			r->v[c] = NULL;
 		} else if (col->kind == COL_BOOL && json_is_boolean(v)) {
 			r->v[c] = json_is_true(v) ? "true" : "false";
-		} else if (col->kind != COL_BOOL && json_is_string(v)) {
+		} else if (col->kind == COL_INT && json_is_integer(v)) {
+			r->v[c] = arena_printf(a, "%lld", (long long)json_integer_value(v));
+		} else if ((col->kind == COL_TEXT || col->kind == COL_UUID || col->kind == COL_WORKFLOW) &&
+			   json_is_string(v)) {
 			r->v[c] = arena_strndup(a, json_string_value(v), json_string_length(v));
 			if (col->kind == COL_UUID && !cat_is_uuid(r->v[c]))
 				return fail(err, "tables.%s: %s is not a UUID", where, col->name);
@@ -85,6 +98,9 @@ static bool read_row(json_t *o, const struct cat_table *def, size_t i, struct ca
 			return fail(err, "tables.%s: column %s has the wrong type", where, col->name);
 		}
 	}
+	if (present != json_object_size(o))
+		return fail(err, "tables.%s: row %zu has a column the table does not have", def->name,
+			    i + 1);
 	return true;
 }
 
@@ -152,4 +168,21 @@ out:
 	if (!ok)
 		cat_state_release(&lock->state);
 	return ok;
+}
+
+const char *cat_sum_line(const char *line, size_t len, char sha[65], struct arena *a)
+{
+	if (len < 67 || line[64] != ' ' || line[65] != ' ')
+		return NULL;
+	for (int i = 0; i < 64; i++)
+		if (!((line[i] >= '0' && line[i] <= '9') || (line[i] >= 'a' && line[i] <= 'f')))
+			return NULL;
+	if (memchr(line + 66, '\0', len - 66))
+		return NULL;
+	const char *path = arena_strndup(a, line + 66, len - 66);
+	if (!path_stays_inside(path) || strcmp(path, SUM_NAME) == 0)
+		return NULL;
+	memcpy(sha, line, 64);
+	sha[64] = '\0';
+	return path;
 }

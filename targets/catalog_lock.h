@@ -27,6 +27,7 @@ struct arena;
 struct strbuf;
 
 #define LOCK_NAME "model.lock.json"
+#define SUM_NAME "migrations.sum"
 #define LOCK_VERSION 1
 
 enum { OUT_POSTGRES = 1, OUT_SQLITE = 2, OUT_ALEMBIC = 4 };
@@ -48,5 +49,13 @@ void cat_lock_write(const struct cat_lock *lock, struct strbuf *out);
  */
 bool cat_lock_read(const char *text, size_t len, struct cat_lock *lock, struct arena *a,
 		   struct strbuf *err);
+
+/**
+ * Parses one line of migrations.sum (without its newline), "<sha256>  <path>"
+ * as sha256sum writes it: 64 lowercase hex digits, two spaces, a relative
+ * path that stays inside the directory and is not migrations.sum itself.
+ * Stores the digest in `sha` and returns the path (in `a`), or NULL.
+ */
+const char *cat_sum_line(const char *line, size_t len, char sha[65], struct arena *a);
 
 #endif

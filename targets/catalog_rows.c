@@ -16,8 +16,8 @@
 #define TEXT(n) { n, COL_TEXT, false }
 #define TEXT_NULL(n) { n, COL_TEXT, true }
 
-/* The columns the migrations write; created_at, end_date, deleted_at and
- * the relation cardinalities keep their defaults. */
+/* The columns the migrations write; created_at, end_date and deleted_at
+ * keep their defaults. */
 const struct cat_table cat_tables[NTABLES] = {
 	[T_RESOURCE_TYPES] = { "resource_types", "resource type", 1, 3, 1,
 		{ UUID("resource_type_id"), TEXT("resource_type"), TEXT_NULL("description") } },
@@ -26,8 +26,9 @@ const struct cat_table cat_tables[NTABLES] = {
 		  TEXT_NULL("status") } },
 	[T_BLOCK_RESOURCE_TYPES] = { "product_block_resource_types", "resource type of a block", 2, 2, -1,
 		{ UUID("product_block_id"), UUID("resource_type_id") } },
-	[T_BLOCK_RELATIONS] = { "product_block_relations", "block relation", 2, 2, -1,
-		{ UUID("in_use_by_id"), UUID("depends_on_id") } },
+	[T_BLOCK_RELATIONS] = { "product_block_relations", "block relation", 2, 4, -1,
+		{ UUID("in_use_by_id"), UUID("depends_on_id"), { "min", COL_INT, true },
+		  { "max", COL_INT, true } } },
 	[T_PRODUCTS] = { "products", "product", 1, 6, 1,
 		{ UUID("product_id"), TEXT("name"), TEXT("description"), TEXT("product_type"),
 		  TEXT("tag"), TEXT("status") } },
@@ -245,6 +246,18 @@ static void refs(struct build *b, enum cat_table_id t, const char *from, const s
 		link(b, t, from, id_of(b, m_item(list, i)));
 }
 
+static const char *bound(struct build *b, const struct m_entity *r, const char *name)
+{
+	const struct m_value *v = m_get(r, name);
+	return m_is_set(v) ? arena_printf(b->a, "%lld", (long long)v->u.i) : NULL;
+}
+
+static void relation_row(struct build *b, const char *id, const struct m_entity *r)
+{
+	row(b, T_BLOCK_RELATIONS, id, id_of(b, m_get(r, "block")), bound(b, r, "min"),
+	    bound(b, r, "max"), NULL, NULL);
+}
+
 static void entity_row(struct build *b, const struct m_entity *e)
 {
 	const char *id = b->ids[e->scratch];
@@ -257,6 +270,9 @@ static void entity_row(struct build *b, const struct m_entity *e)
 		    m_string(e, "tag"), status(b, e), NULL);
 		refs(b, T_BLOCK_RESOURCE_TYPES, id, m_get(e, "resources"));
 		refs(b, T_BLOCK_RELATIONS, id, m_get(e, "depends_on"));
+		for (uint32_t i = 0; i < e->nchildren; i++)
+			if (e->children[i]->kind == KIND_RELATION)
+				relation_row(b, id, e->children[i]);
 		break;
 	case KIND_PRODUCT: {
 		const struct products *ps = &b->products[e->scratch];

@@ -32,6 +32,7 @@ enum col_kind {
 	COL_TEXT,
 	COL_BOOL,     /* "true" or "false" */
 	COL_WORKFLOW, /* a workflow's id, or the name of one found by name */
+	COL_INT,      /* a decimal integer */
 };
 
 enum { CAT_MAX_COLS = 6 };

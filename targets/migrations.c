@@ -30,8 +30,6 @@
 #include "str.h"
 #include "target.h"
 
-#define SUM_NAME "migrations.sum"
-
 struct history {
 	struct target_ctx *t;
 	const struct m_entity *cat;
@@ -76,27 +74,18 @@ static void outputs_text(struct strbuf *sb, unsigned outputs)
 
 /* ---- reading the history back ---- */
 
-/* One line of migrations.sum: "<sha256>  <path>". */
+/* One line of migrations.sum; the lock's digest is kept apart (it is
+ * verified first). */
 static bool parse_sum_line(struct history *h, const char *line, size_t len)
 {
-	if (len < 67 || line[64] != ' ' || line[65] != ' ')
-		return false;
-	for (int i = 0; i < 64; i++)
-		if (!((line[i] >= '0' && line[i] <= '9') || (line[i] >= 'a' && line[i] <= 'f')))
-			return false;
-	const char *path = arena_strndup(arena_of(h), line + 66, len - 66);
-	if (!path_stays_inside(path) || strcmp(path, SUM_NAME) == 0)
-		return false;
-	if (strcmp(path, LOCK_NAME) == 0) { /* verified first, kept apart */
-		memcpy(h->lock_sha, line, 64);
-		h->lock_sha[64] = '\0';
-		return true;
-	}
 	struct sum_entry e;
-	e.path = path;
-	memcpy(e.sha, line, 64);
-	e.sha[64] = '\0';
-	vec_push(&h->files, e);
+	e.path = cat_sum_line(line, len, e.sha, arena_of(h));
+	if (!e.path)
+		return false;
+	if (strcmp(e.path, LOCK_NAME) == 0)
+		memcpy(h->lock_sha, e.sha, sizeof e.sha);
+	else
+		vec_push(&h->files, e);
 	return true;
 }
 

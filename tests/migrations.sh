@@ -170,7 +170,7 @@ if migration_tools; then
 	H=$TMP/history
 	rm -rf "$H" "$TMP/fresh"
 	replay "$H" tests/migrations/history/*/shop.orch &&
-		replay "$TMP/fresh" tests/migrations/history/6/shop.orch &&
+		replay "$TMP/fresh" tests/migrations/history/8/shop.orch &&
 		check_history "history of tests/migrations/history" "$H/migrations/shop" "$TMP/fresh/migrations/shop"
 	# Variants: version 5 adds four products, version 6 renames them in place.
 	v5=$(ls "$H"/migrations/shop/sqlite/0005_*.up.sql) v6=$(ls "$H"/migrations/shop/sqlite/0006_*.up.sql)
@@ -180,6 +180,11 @@ if migration_tools; then
 	same_count 4 "^UPDATE products SET name = 'shawl " "$v6"
 	same_count 0 "^INSERT INTO products \|^DELETE" "$v6"
 	grep -q '"shawl blue L": "Item"' "$H/migrations/shop/registry.py" && ok || bad "registry.py lacks the variants"
+	# Relations: version 7 adds one bounded below, version 8 bounds it above.
+	v7=$(ls "$H"/migrations/shop/sqlite/0007_*.up.sql) v8=$(ls "$H"/migrations/shop/sqlite/0008_*.up.sql)
+	same_count 1 "^INSERT INTO product_block_relations (in_use_by_id, depends_on_id, min)$" "$v7"
+	same_count 1 "^UPDATE product_block_relations SET max = 6 WHERE " "$v8"
+	same_count 0 "^INSERT INTO product\|^DELETE" "$v8"
 	for ex in examples/*/history; do
 		[ -d "$ex" ] || continue
 		ex=${ex%/history}

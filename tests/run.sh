@@ -286,6 +286,8 @@ fuzz_replay compile tests/fuzz/regressions tests/parse/*.orch tests/errors/*.orc
 	stdlib/*.orch "$TMP"/patho/*.orch
 fuzz_replay wasm tests/fuzz/wasm-regressions examples/*/modules/*.wasm tests/errors/modules/*.wasm
 fuzz_replay bundle tests/fuzz/bundle-regressions examples/*/expected/out*/deploy/*.json
+fuzz_replay lock tests/fuzz/lock-regressions examples/*/expected/out*/migrations/*/model.lock.json \
+	examples/*/expected/out*/migrations/*/migrations.sum
 
 # ---- memory: no leaks or invalid accesses outside ASan builds ------------------
 case $BUILD in
