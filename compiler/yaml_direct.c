@@ -103,8 +103,15 @@ static inline bool quiet(char c)
  * y_plain_is_string(), in double quotes otherwise. */
 static bool ordinary(const char *s, size_t len)
 {
-	if (!len || !quiet(s[0]) || strchr("-?:,[]{}&*!|>'\"%@`", s[0]))
+	if (!len || !quiet(s[0]))
 		return false;
+	switch (s[0]) { /* the indicators, tested for every key and value */
+	case '-': case '?': case ':': case ',': case '[': case ']': case '{': case '}': case '&':
+	case '*': case '!': case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
+		return false;
+	default:
+		break;
+	}
 	for (size_t i = 1; i < len; i++)
 		if (!quiet(s[i]) || (s[i] == ':' && (i + 1 == len || s[i + 1] == ' ')))
 			return false;
