@@ -207,7 +207,8 @@ static int same_contents(const char *path, const struct out_file *f)
 /* A file handed to the writer; the thread adds its digest. */
 struct pending {
 	struct out_file f;
-	struct pending *next; /* set by the build, never read by the thread once taken */
+	struct pending *next; /* set under `lock`; the thread follows it only up
+				 to the last file it took */
 	char sha256[65];
 };
 
