@@ -398,13 +398,13 @@ const char **writer_digests(struct writer *w, const struct output_set *set)
 	for (struct pending *p = w->head; p; p = p->next)
 		sorted[i++] = p;
 	qsort(sorted, n, sizeof *sorted, by_pending_path);
-	const char **hex = (const char **)sorted; /* in place: each slot read before it is written */
-	for (i = 0; i < n; i++) {
-		if (strcmp(sorted[i]->f.path, set->files.items[i].path) != 0) {
-			free(sorted);
-			return NULL;
-		}
+	const char **hex = xmalloc((n + 1) * sizeof *hex);
+	for (i = 0; i < n && strcmp(sorted[i]->f.path, set->files.items[i].path) == 0; i++)
 		hex[i] = sorted[i]->sha256;
+	free(sorted);
+	if (i < n) {
+		free(hex);
+		return NULL;
 	}
 	return hex;
 }

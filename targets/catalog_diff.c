@@ -209,27 +209,24 @@ static void where_key(struct strbuf *sb, const struct cat_table *def, const stru
 	}
 }
 
-/* An integer column left NULL is left out and takes its default, NULL: the
- * relation bounds came after the first migrations, whose text stays. */
-static bool written(const struct cat_table *def, const struct cat_row *r, int c)
-{
-	return r->v[c] || def->cols[c].kind != COL_INT;
-}
-
 static void insert_sql(struct strbuf *sb, const struct cat_table *def, const struct cat_row *r)
 {
 	strbuf_addf(sb, "INSERT INTO %s (", def->name);
 	const char *sep = "";
-	for (int c = 0; c < def->ncols; c++, sep = ", ")
-		if (written(def, r, c))
-			strbuf_addf(sb, "%s%s", sep, def->cols[c].name);
+	for (int c = 0; c < def->ncols; c++) {
+		if (cat_left_out(&def->cols[c], r->v[c]))
+			continue;
+		strbuf_addf(sb, "%s%s", sep, def->cols[c].name);
+		sep = ", ";
+	}
 	strbuf_addstr(sb, ")\nVALUES (");
 	sep = "";
-	for (int c = 0; c < def->ncols; c++, sep = ", ") {
-		if (!written(def, r, c))
+	for (int c = 0; c < def->ncols; c++) {
+		if (cat_left_out(&def->cols[c], r->v[c]))
 			continue;
 		strbuf_addstr(sb, sep);
 		value(sb, &def->cols[c], r->v[c]);
+		sep = ", ";
 	}
 	strbuf_addch(sb, ')');
 }

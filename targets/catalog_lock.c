@@ -36,8 +36,8 @@ void cat_lock_write(const struct cat_lock *lock, struct strbuf *out)
 			json_t *o = json_object();
 			for (int c = 0; c < def->ncols; c++) {
 				enum col_kind k = def->cols[c].kind;
-				if (!r->v[c] && k == COL_INT)
-					continue; /* absent: as in locks from before the column */
+				if (cat_left_out(&def->cols[c], r->v[c]))
+					continue;
 				json_t *v = !r->v[c] ? json_null() :
 					    k == COL_BOOL ? json_boolean(strcmp(r->v[c], "true") == 0) :
 					    k == COL_INT ? json_integer(strtoll(r->v[c], NULL, 10)) :
@@ -79,8 +79,8 @@ static bool read_row(json_t *o, const struct cat_table *def, size_t i, struct ca
 		json_t *v = json_object_get(o, col->name);
 		const char *where = arena_printf(a, "%s row %zu", def->name, i + 1);
 		present += v != NULL;
-		if (!v && col->kind == COL_INT) {
-			r->v[c] = NULL; /* a lock from before the column: NULL */
+		if (!v && cat_left_out(col, NULL)) {
+			r->v[c] = NULL;
 		} else if (!v) {
 			return fail(err, "tables.%s lacks column %s", where, col->name);
 		} else if (json_is_null(v) && col->nullable) {
@@ -89,8 +89,7 @@ static bool read_row(json_t *o, const struct cat_table *def, size_t i, struct ca
 			r->v[c] = json_is_true(v) ? "true" : "false";
 		} else if (col->kind == COL_INT && json_is_integer(v)) {
 			r->v[c] = arena_printf(a, "%lld", (long long)json_integer_value(v));
-		} else if ((col->kind == COL_TEXT || col->kind == COL_UUID || col->kind == COL_WORKFLOW) &&
-			   json_is_string(v)) {
+		} else if (col->kind != COL_BOOL && col->kind != COL_INT && json_is_string(v)) {
 			r->v[c] = arena_strndup(a, json_string_value(v), json_string_length(v));
 			if (col->kind == COL_UUID && !cat_is_uuid(r->v[c]))
 				return fail(err, "tables.%s: %s is not a UUID", where, col->name);

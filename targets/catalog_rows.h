@@ -99,6 +99,16 @@ void cat_state_release(struct cat_state *s);
 void cat_state_from_model(struct cat_state *out, const struct m_entity *cat,
 			  const struct cat_state *previous, struct arena *a);
 
+/**
+ * True when value `v` of column `col` is left unwritten: an integer column
+ * at NULL is left out of INSERTs and of model.lock.json, so that histories
+ * from before the column (the relation bounds) keep their exact text.
+ */
+static inline bool cat_left_out(const struct cat_column *col, const char *v)
+{
+	return !v && col->kind == COL_INT;
+}
+
 /** True when `v` is a UUID in canonical lowercase text form. */
 bool cat_is_uuid(const char *v);
 

@@ -47,7 +47,7 @@ struct compose {
 	const char *repo_base;
 	bool per_pod;
 	VEC(struct doc) docs;
-	size_t stack_doc;     /* 1 + the index of the stack's own pod's doc, or 0 */
+	struct pod_order pods; /* a doc per pod, in this order */
 	uint32_t next_mark;
 };
 
@@ -468,21 +468,14 @@ static void finish_doc(struct compose *c, struct doc *d, const char *header)
 
 static struct doc *doc_for(struct compose *c, const char *pod)
 {
-	struct doc *last = c->docs.len ? &c->docs.items[c->docs.len - 1] : NULL;
-	if (last && (!c->per_pod || last->pod == pod)) /* names are interned */
-		return last;
-	/* The only pod that comes back after others is the stack's own
-	 * (pods_each_selected). */
-	bool stack_pod = pod == name_of(c->stack);
-	if (stack_pod && c->stack_doc)
-		return &c->docs.items[c->stack_doc - 1];
-	struct doc d = { pod,
-			 c->per_pod ? arena_printf(c->a, "docker-compose-%s.yml", pod) : "compose.yaml",
-			 y_map(c->a), VEC_INIT, VEC_INIT, c->next_mark++ };
-	vec_push(&c->docs, d);
-	if (stack_pod)
-		c->stack_doc = c->docs.len;
-	return &c->docs.items[c->docs.len - 1];
+	size_t k = c->per_pod ? pod_order_of(&c->pods, pod) : 0;
+	if (k == c->docs.len) {
+		struct doc d = { pod,
+				 c->per_pod ? arena_printf(c->a, "docker-compose-%s.yml", pod) : "compose.yaml",
+				 y_map(c->a), VEC_INIT, VEC_INIT, c->next_mark++ };
+		vec_push(&c->docs, d);
+	}
+	return &c->docs.items[k];
 }
 
 /* What compose has no equivalent for, said once where it is declared. */
@@ -560,6 +553,7 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack, cons
 		e->scratch = 0;
 		report_unbuilt(&c, e);
 	}
+	pod_order_init(&c.pods, stack);
 	pods_each_selected(t, stack, lower_service, &c);
 	struct strbuf header;
 	strbuf_init(&header);

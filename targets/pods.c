@@ -112,9 +112,30 @@ void pods_each_selected(struct target_ctx *t, const struct m_entity *stack,
 	}
 }
 
+void pod_order_init(struct pod_order *o, const struct m_entity *stack)
+{
+	*o = (struct pod_order){ .stack_pod = name_of(stack) };
+}
+
+/* Pod names are interned: one pointer per name.  Only the stack's own pod
+ * comes back after others (pods_each_selected), so the last pod and the
+ * stack's are all there is to remember. */
+size_t pod_order_of(struct pod_order *o, const char *pod)
+{
+	if (o->count && pod == o->last)
+		return o->last_index;
+	size_t k = pod == o->stack_pod && o->stack_seen ? o->stack_index : o->count++;
+	if (pod == o->stack_pod) {
+		o->stack_seen = true;
+		o->stack_index = k;
+	}
+	o->last = pod;
+	o->last_index = k;
+	return k;
+}
+
 struct first_reach {
-	const char *stack_pod, *last;
-	bool stack_pod_seen;
+	struct pod_order order;
 	void (*fn)(void *ctx, const char *pod);
 	void *ctx;
 };
@@ -122,17 +143,15 @@ struct first_reach {
 static void reach(void *ctx, const struct m_entity *svc)
 {
 	struct first_reach *r = ctx;
-	const char *pod = pod_of(svc); /* interned: one pointer per name */
-	if (pod == r->last || (pod == r->stack_pod && r->stack_pod_seen))
-		return;
-	r->stack_pod_seen |= pod == r->stack_pod;
-	r->last = pod;
-	r->fn(r->ctx, pod);
+	size_t known = r->order.count;
+	if (pod_order_of(&r->order, pod_of(svc)) == known)
+		r->fn(r->ctx, pod_of(svc));
 }
 
 void pods_each_selected_pod(struct target_ctx *t, const struct m_entity *stack,
 			    void (*fn)(void *ctx, const char *pod), void *ctx)
 {
-	struct first_reach r = { name_of(stack), NULL, false, fn, ctx };
+	struct first_reach r = { .fn = fn, .ctx = ctx };
+	pod_order_init(&r.order, stack);
 	pods_each_selected(t, stack, reach, &r);
 }

@@ -7,6 +7,7 @@
 #define ORCHC_PODS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct m_entity;
 struct target_ctx;
@@ -32,6 +33,19 @@ bool pod_dependencies_selected(struct target_ctx *t, const struct m_entity *svc)
  */
 void pods_each_selected(struct target_ctx *t, const struct m_entity *stack,
 			void (*fn)(void *ctx, const struct m_entity *svc), void *ctx);
+
+/* The pods pods_each_selected reaches, numbered in the order it first
+ * reaches them. */
+struct pod_order {
+	const char *stack_pod, *last;
+	size_t stack_index, last_index, count;
+	bool stack_seen;
+};
+
+void pod_order_init(struct pod_order *o, const struct m_entity *stack);
+
+/** The number of `pod` (0, 1, ...); a pod not reached before gets `count`. */
+size_t pod_order_of(struct pod_order *o, const char *pod);
 
 /**
  * Calls `fn` once for each pod of `stack` that pods_each_selected reaches,
