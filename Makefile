@@ -89,6 +89,7 @@ ORCH_APPLY = $(BIN)/orch-apply
 UNIT_TESTS = base lex parse diag
 UNIT_TESTS += cron model_json sema sha256 yaml_out catalog wasm
 UNIT_BIN = $(UNIT_TESTS:%=$(BUILD)/tests/test_%) $(BUILD)/tests/test_bundle
+FUZZ_TARGETS = compile wasm bundle lock
 REPLAY = $(BUILD)/tests/fuzz_compile_replay
 REPLAY_WASM = $(BUILD)/tests/fuzz_wasm_replay
 REPLAY_BUNDLE = $(BUILD)/tests/fuzz_bundle_replay
@@ -326,4 +327,5 @@ clean:
 	rm -rf build bin
 
 -include $(LIB_OBJ:.o=.d) $(APPLY_SRC:%.c=$(BUILD)/%.d) $(BUILD)/compiler/main.d $(UNIT_TESTS:%=$(BUILD)/tests/unit/test_%.d) \
-  $(BUILD)/tests/fuzz/fuzz_compile.d $(BUILD)/tests/fuzz/fuzz_wasm.d $(BUILD)/tests/fuzz/replay.d
+  $(BUILD)/tests/unit/test_bundle.d \
+  $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.d) $(BUILD)/tests/fuzz/replay.d

@@ -8,6 +8,8 @@
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include "arena.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +56,11 @@ void arena_init(struct arena *a)
 	a->cur = NULL;
 	a->ptr = a->end = NULL;
 	a->total = 0;
+	a->spare = NULL;
 }
+
+static struct arena_chunk *new_chunk(size_t cap);
+static void stop_spare(struct arena_spare *s);
 
 void arena_release(struct arena *a)
 {
@@ -64,8 +70,86 @@ void arena_release(struct arena *a)
 		free(c);
 		c = next;
 	}
+	if (a->spare)
+		stop_spare(a->spare);
 	arena_init(a);
 }
+
+/* ---- chunks made ready on a thread of their own (arena_prefault) ---------------- */
+
+struct arena_spare {
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t lock;
+	pthread_cond_t wanted;
+	/* Under `lock`: */
+	struct arena_chunk *ready; /* a huge chunk with its pages in place */
+	bool want, stop;
+};
+
+static void *make_spares(void *arg)
+{
+	struct arena_spare *s = arg;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		if (!s->want) {
+			pthread_cond_wait(&s->wanted, &s->lock);
+			continue;
+		}
+		pthread_mutex_unlock(&s->lock);
+		struct arena_chunk *c = new_chunk(HUGE_CHUNK - sizeof *c);
+		for (size_t i = 4096; i < HUGE_CHUNK; i += 4096) /* one write per page */
+			((volatile unsigned char *)c)[i] = 0;
+		pthread_mutex_lock(&s->lock);
+		s->ready = c;
+		s->want = false;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+void arena_prefault(struct arena *a)
+{
+	struct arena_spare *s = xmalloc(sizeof *s);
+	*s = (struct arena_spare){ .want = true };
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wanted, NULL);
+	a->spare = s;
+}
+
+/* The ready chunk, if there is one, and the order for the next; the
+ * thread starts with the first huge chunk, which small programs never need. */
+static struct arena_chunk *take_spare(struct arena_spare *s)
+{
+	if (!s->started) {
+		s->started = pthread_create(&s->thread, NULL, make_spares, s) == 0;
+		return NULL;
+	}
+	pthread_mutex_lock(&s->lock);
+	struct arena_chunk *c = s->ready;
+	s->ready = NULL;
+	s->want = true;
+	pthread_cond_signal(&s->wanted);
+	pthread_mutex_unlock(&s->lock);
+	return c;
+}
+
+static void stop_spare(struct arena_spare *s)
+{
+	if (s->started) {
+		pthread_mutex_lock(&s->lock);
+		s->stop = true;
+		pthread_cond_signal(&s->wanted);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->thread, NULL);
+	}
+	free(s->ready);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wanted);
+	free(s);
+}
+
+/* ---- allocation ------------------------------------------------------------------- */
 
 static struct arena_chunk *new_chunk(size_t cap)
 {
@@ -103,7 +187,9 @@ void *arena_alloc_slow(struct arena *a, size_t n)
 		}
 		return big->data;
 	}
-	struct arena_chunk *c = new_chunk(cap);
+	struct arena_chunk *c = size == HUGE_CHUNK && a->spare ? take_spare(a->spare) : NULL;
+	if (!c)
+		c = new_chunk(cap);
 	c->next = a->cur;
 	a->cur = c;
 	a->ptr = (char *)c->data + n;

@@ -165,6 +165,7 @@ static int cmd_build(struct opts *o)
 		rc = emit_model(&ctx, o);
 	} else {
 		struct sema_opts so = { o->profile };
+		source_set_digest_all(&ctx.sources); /* for the manifest, beside the parse */
 		struct m_program *prog = sema_build(&ctx, o->files[0], &so);
 		struct strbuf report;
 		strbuf_init(&report);

@@ -54,7 +54,7 @@ static void put_file_entry(struct strbuf *sb, bool first, const char *path, cons
  * JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII writes (the
  * manifest reader and the goldens hold it to that).
  */
-void manifest_add(struct output_set *set, const struct source_set *sources,
+void manifest_add(struct output_set *set, struct source_set *sources,
 		  const struct manifest_info *info, const char *const *digests)
 {
 	struct strbuf sb;
@@ -76,7 +76,8 @@ void manifest_add(struct output_set *set, const struct source_set *sources,
 		const struct source_file *f = &sources->files[i];
 		if (f->path[0] == '<') /* the embedded schema: part of the compiler version */
 			continue;
-		put_file_entry(&sb, first, source_name(f->path, info->root_path), f->text, f->len, NULL, false);
+		put_file_entry(&sb, first, source_name(f->path, info->root_path), f->text, f->len,
+			       source_digest(sources, i), false);
 		first = false;
 	}
 	strbuf_addstr(&sb, first ? "],\n  \"files\": [" : "\n  ],\n  \"files\": [");

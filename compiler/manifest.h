@@ -33,7 +33,7 @@ struct manifest_info {
  * holds the files' sha256s in hex, in the order of `set`, as the writer
  * computed them; NULL: they are computed here.
  */
-void manifest_add(struct output_set *set, const struct source_set *sources,
+void manifest_add(struct output_set *set, struct source_set *sources,
 		  const struct manifest_info *info, const char *const *digests);
 
 /**

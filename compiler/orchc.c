@@ -22,6 +22,7 @@ void orchc_ctx_init(struct orchc_ctx *ctx)
 {
 	memset(ctx, 0, sizeof *ctx);
 	arena_init(&ctx->arena);
+	arena_prefault(&ctx->arena);
 	intern_init(&ctx->names, &ctx->arena);
 	source_set_init(&ctx->sources);
 	diag_list_init(&ctx->diags, &ctx->arena);

@@ -8,6 +8,14 @@
 
 #include "arena.h"
 #include "str.h"
+#include "yaml_out.h"
+
+struct out_yaml {
+	const struct ynode *root;
+	const char *header;
+	struct strbuf text; /* written by output_render_yaml */
+	bool rendered;
+};
 
 void output_init(struct output_set *o, struct arena *arena)
 {
@@ -18,7 +26,20 @@ void output_init(struct output_set *o, struct arena *arena)
 	o->added_ctx = NULL;
 }
 
-void output_release(struct output_set *o) { vec_free(&o->files); }
+void output_release(struct output_set *o)
+{
+	for (size_t i = 0; i < o->files.len; i++)
+		if (o->files.items[i].yaml)
+			strbuf_release(&o->files.items[i].yaml->text);
+	vec_free(&o->files);
+}
+
+static void add(struct output_set *o, struct out_file f)
+{
+	vec_push(&o->files, f);
+	if (o->added)
+		o->added(o->added_ctx, &f);
+}
 
 void output_add(struct output_set *o, const char *path, const void *data, size_t len,
 		unsigned mode)
@@ -27,16 +48,40 @@ void output_add(struct output_set *o, const char *path, const void *data, size_t
 	if (len)
 		memcpy(copy, data, len);
 	copy[len] = '\0';
-	struct out_file f = { arena_strndup(o->arena, path, strlen(path)), copy, len, mode };
-	vec_push(&o->files, f);
-	if (o->added)
-		o->added(o->added_ctx, &f);
+	add(o, (struct out_file){ arena_strndup(o->arena, path, strlen(path)), copy, len, mode, NULL });
 }
 
 void output_add_buf(struct output_set *o, const char *path, struct strbuf *sb, unsigned mode)
 {
 	output_add(o, path, sb->buf, sb->len, mode);
 	strbuf_reset(sb);
+}
+
+void output_add_yaml(struct output_set *o, const char *path, const struct ynode *root,
+		     const char *header, unsigned mode)
+{
+	struct out_yaml *y = arena_alloc(o->arena, sizeof *y);
+	*y = (struct out_yaml){ root, header, { NULL, 0, 0 }, false };
+	strbuf_init(&y->text);
+	add(o, (struct out_file){ arena_strndup(o->arena, path, strlen(path)), NULL, 0, mode, y });
+}
+
+void output_render_yaml(struct out_file *f)
+{
+	if (!f->yaml->rendered)
+		y_write(f->yaml->root, f->yaml->header, &f->yaml->text);
+	f->yaml->rendered = true;
+	f->data = f->yaml->text.buf;
+	f->len = f->yaml->text.len;
+}
+
+void output_resolve(struct output_set *o, bool render)
+{
+	for (size_t i = 0; i < o->files.len; i++) {
+		struct out_file *f = &o->files.items[i];
+		if (!f->data && (render || f->yaml->rendered))
+			output_render_yaml(f);
+	}
 }
 
 static int by_path(const void *a, const void *b)
@@ -67,7 +112,7 @@ void output_sort_last(struct output_set *o)
 
 const struct out_file *output_find(const struct output_set *o, const char *path)
 {
-	struct out_file key = { path, NULL, 0, 0 };
+	struct out_file key = { path, NULL, 0, 0, NULL };
 	if (!o->files.len)
 		return NULL;
 	return bsearch(&key, o->files.items, o->files.len, sizeof key, by_path);

@@ -15,12 +15,15 @@
 
 struct arena;
 struct strbuf;
+struct ynode;
+struct out_yaml;
 
 struct out_file {
 	const char *path;
-	const char *data;
+	const char *data; /* NULL while a YAML document waits to be written out */
 	size_t len;
 	unsigned mode; /* permission bits: 0644, or 0755 for scripts */
+	struct out_yaml *yaml; /* the document behind `data`, or NULL */
 };
 
 struct output_set {
@@ -40,6 +43,27 @@ void output_add(struct output_set *o, const char *path, const void *data, size_t
 
 /** Adds a file holding the contents of `sb` (which is left empty). */
 void output_add_buf(struct output_set *o, const char *path, struct strbuf *sb, unsigned mode);
+
+/**
+ * Adds a file holding the YAML document `root` after `header` (neither
+ * copied: both must stay unchanged until the end of the build).  The text
+ * is written later, by output_render_yaml, usually on the writer's thread.
+ */
+void output_add_yaml(struct output_set *o, const char *path, const struct ynode *root,
+		     const char *header, unsigned mode);
+
+/**
+ * Writes out the text of `f`'s YAML document, unless that was done, and
+ * sets `f`'s data to it.  Any thread may write a document out, one at a
+ * time: each is written once, and it is written before being read.
+ */
+void output_render_yaml(struct out_file *f);
+
+/**
+ * Sets the data of every file whose document was written out by now, or,
+ * with `render`, of every file: then readers of the set see bytes only.
+ */
+void output_resolve(struct output_set *o, bool render);
 
 /**
  * Sorts the files by path (byte order).  Returns the first path added twice,

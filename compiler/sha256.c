@@ -8,6 +8,7 @@
  */
 #include "sha256.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "sha256_impl.h"
@@ -112,17 +113,24 @@ typedef void blocks_fn(uint32_t h[8], const unsigned char *p, size_t nblocks);
 
 static void blocks_first(uint32_t h[8], const unsigned char *p, size_t nblocks);
 
-/* Chosen on the first block: the compiler is single-threaded. */
-static blocks_fn *sha256_blocks = blocks_first;
+/* Chosen on the first block.  Threads hash at once (the writer, the
+ * sources), and may all choose: they choose alike. */
+static blocks_fn *_Atomic chosen_blocks = blocks_first;
+
+static void sha256_blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	atomic_load_explicit(&chosen_blocks, memory_order_relaxed)(h, p, nblocks);
+}
 
 bool sha256_use_hardware(bool hardware)
 {
-	sha256_blocks = blocks_portable;
+	blocks_fn *fn = blocks_portable;
 #if SHA256_HAVE_X86
 	if (hardware && sha256_x86_available())
-		sha256_blocks = sha256_blocks_x86;
+		fn = sha256_blocks_x86;
 #endif
-	return sha256_blocks != blocks_portable;
+	atomic_store_explicit(&chosen_blocks, fn, memory_order_relaxed);
+	return fn != blocks_portable;
 }
 
 static void blocks_first(uint32_t h[8], const unsigned char *p, size_t nblocks)

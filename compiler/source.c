@@ -6,20 +6,75 @@
  */
 #include "source.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "sha256.h"
+
+/* The thread reads the text, which never moves (the file's entry may, when
+ * the table grows). */
+struct source_digest {
+	const char *text;
+	size_t len;
+	pthread_t thread;
+	bool running; /* the thread is to be joined */
+	char hex[65];
+};
 
 void source_set_init(struct source_set *set)
 {
 	set->files = NULL;
 	set->count = set->cap = 0;
+	set->digest_all = false;
+}
+
+static void *hash_file(void *arg)
+{
+	struct source_digest *d = arg;
+	sha256_hex(d->text, d->len, d->hex);
+	return NULL;
+}
+
+static void join_digest(struct source_digest *d)
+{
+	if (d && d->running) {
+		pthread_join(d->thread, NULL);
+		d->running = false;
+	}
+}
+
+/* Hashes on a thread of its own when `threaded` (and a thread starts). */
+static struct source_digest *start_digest(const char *text, size_t len, bool threaded)
+{
+	struct source_digest *d = xmalloc(sizeof *d);
+	*d = (struct source_digest){ .text = text, .len = len };
+	d->running = threaded && pthread_create(&d->thread, NULL, hash_file, d) == 0;
+	if (!d->running)
+		hash_file(d);
+	return d;
+}
+
+void source_set_digest_all(struct source_set *set)
+{
+	set->digest_all = true;
+}
+
+const char *source_digest(struct source_set *set, uint32_t file)
+{
+	struct source_file *f = &set->files[file];
+	if (!f->digest)
+		f->digest = start_digest(f->text, f->len, false);
+	join_digest(f->digest);
+	return f->digest->hex;
 }
 
 void source_set_release(struct source_set *set)
 {
 	for (uint32_t i = 0; i < set->count; i++) {
+		join_digest(set->files[i].digest); /* it reads the text */
+		free(set->files[i].digest);
 		free((char *)set->files[i].path);
 		free(set->files[i].text);
 		free(set->files[i].line_starts);
@@ -53,6 +108,7 @@ uint32_t source_adopt(struct source_set *set, const char *path, char *text, size
 	f->len = (uint32_t)len;
 	f->line_starts = NULL;
 	f->nlines = 0;
+	f->digest = set->digest_all ? start_digest(text, len, true) : NULL;
 	return set->count++;
 }
 

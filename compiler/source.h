@@ -23,6 +23,7 @@ struct source_file {
 	uint32_t len;
 	uint32_t *line_starts; /* lazily built; line_starts[0] == 0 */
 	uint32_t nlines;
+	struct source_digest *digest; /* see source_set_digest_all */
 };
 
 /** A position for humans: 1-based line, 1-based column in code points. */
@@ -33,6 +34,7 @@ struct source_pos {
 struct source_set {
 	struct source_file *files;
 	uint32_t count, cap;
+	bool digest_all;
 };
 
 /** The largest source file accepted: spans are 32-bit byte offsets. */
@@ -50,6 +52,17 @@ uint32_t source_add(struct source_set *set, const char *path, const char *text,
 
 /** Like source_add, but takes ownership of `text` (malloc'd, NUL at `len`). */
 uint32_t source_adopt(struct source_set *set, const char *path, char *text, size_t len);
+
+/**
+ * Hashes every file added from now on, each on a thread of its own, while
+ * the compiler parses it: `orchc build` lists the sources' sha256 in its
+ * manifest, and a large program hashes as long as it takes to parse a
+ * third of it.
+ */
+void source_set_digest_all(struct source_set *set);
+
+/** The sha256 (lowercase hex) of file `file`, waiting for its thread. */
+const char *source_digest(struct source_set *set, uint32_t file);
 
 /** Line and column of byte `off` in file `file`. */
 struct source_pos source_locate(struct source_set *set, uint32_t file, uint32_t off);

@@ -279,6 +279,8 @@ static void *write_files(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		size_t n = 0;
 		for (;; p = p->next) {
+			if (!p->f.data)
+				output_render_yaml(&p->f);
 			sha256_hex(p->f.data, p->f.len, p->sha256);
 			if (w->ok)
 				w->ok = put_file(w, &p->f);
@@ -382,7 +384,7 @@ static int by_pending_path(const void *a, const void *b)
 		      (*(const struct pending *const *)b)->f.path);
 }
 
-const char **writer_digests(struct writer *w, const struct output_set *set)
+void writer_wait(struct writer *w)
 {
 	pthread_mutex_lock(&w->lock);
 	if (w->waiting && w->untaken)
@@ -390,6 +392,11 @@ const char **writer_digests(struct writer *w, const struct output_set *set)
 	while (w->done != w->put)
 		pthread_cond_wait(&w->idle, &w->lock);
 	pthread_mutex_unlock(&w->lock);
+}
+
+const char **writer_digests(struct writer *w, const struct output_set *set)
+{
+	writer_wait(w);
 	size_t n = set->files.len;
 	if (w->put != n)
 		return NULL;

@@ -51,7 +51,7 @@ static const char *name_of(const struct m_entity *e) { return e->name->name; }
 
 static void add_later(struct deploy *d, const char *path, const char *data, size_t len)
 {
-	struct out_file f = { arena_strndup(d->a, path, strlen(path)), data, len, 0644 };
+	struct out_file f = { arena_strndup(d->a, path, strlen(path)), data, len, 0644, NULL };
 	vec_push(&d->added, f);
 }
 
@@ -221,7 +221,7 @@ static json_t *base_schema(struct deploy *d, size_t k, json_t *files)
 {
 	struct out_file f = { arena_printf(d->a, "deploy/schema/orchestrator-core.%s.sql",
 					   dialects[k].name),
-			      dialects[k].schema, *dialects[k].length, 0644 };
+			      dialects[k].schema, *dialects[k].length, 0644, NULL };
 	if (!d->schema_added[k]) {
 		add_later(d, f.path, f.data, f.len);
 		d->schema_added[k] = true;

@@ -134,6 +134,22 @@ size_t pod_order_of(struct pod_order *o, const char *pod)
 	return k;
 }
 
+void pods_each_expected_pod(const struct target_ctx *t, const struct m_entity *stack,
+			    void (*fn)(void *ctx, const char *pod), void *ctx)
+{
+	struct pod_order o;
+	pod_order_init(&o, stack);
+	for (uint32_t i = 0; i < stack->nchildren; i++) {
+		const struct m_entity *e = stack->children[i];
+		const char *pod = e->kind == KIND_POD && e->nchildren ? name_of(e)
+				  : e->kind == KIND_SERVICE || e->kind == KIND_JOB ? o.stack_pod
+										   : NULL;
+		size_t known = o.count;
+		if (pod && pod_selected(t, pod) && pod_order_of(&o, pod) == known)
+			fn(ctx, pod);
+	}
+}
+
 struct first_reach {
 	struct pod_order order;
 	void (*fn)(void *ctx, const char *pod);

@@ -48,6 +48,14 @@ void pod_order_init(struct pod_order *o, const struct m_entity *stack);
 size_t pod_order_of(struct pod_order *o, const char *pod);
 
 /**
+ * Like pods_each_selected_pod, before any service is lowered: takes every
+ * dependency as selected (it is, unless E0904 stops the build) and reports
+ * nothing.
+ */
+void pods_each_expected_pod(const struct target_ctx *t, const struct m_entity *stack,
+			    void (*fn)(void *ctx, const char *pod), void *ctx);
+
+/**
  * Calls `fn` once for each pod of `stack` that pods_each_selected reaches,
  * in the order it first reaches them: the order of the compose files.
  */

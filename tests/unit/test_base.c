@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "intern.h"
+#include "sha256.h"
 #include "source.h"
 #include "str.h"
 
@@ -37,6 +38,28 @@ static void arena_aligns_and_keeps_big_blocks(void **state)
 	assert_string_equal(arena_printf(&a, "%s-%d", "x", 42), "x-42");
 	arena_release(&a);
 	assert_null(a.cur);
+}
+
+/* Past the first 2 MiB chunk, chunks come ready from the arena's thread:
+ * every byte of 40 MiB stays what was written, and releasing stops the
+ * thread (the sanitizers see a leak or a late write). */
+static void prefaulted_chunks_hold_their_bytes(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	arena_prefault(&a);
+	enum { N = 40 * 1024 };
+	unsigned char *blocks[N];
+	for (size_t i = 0; i < N; i++) {
+		blocks[i] = arena_alloc(&a, 1000);
+		memset(blocks[i], (int)(i % 251), 1000);
+	}
+	for (size_t i = 0; i < N; i++)
+		assert_true(blocks[i][0] == i % 251 && blocks[i][999] == i % 251);
+	assert_int_equal(a.total, (size_t)N * 1008);
+	arena_release(&a);
+	assert_null(a.spare);
 }
 
 static void strbuf_invariants(void **state)
@@ -157,16 +180,46 @@ static void spans_map_to_code_point_columns(void **state)
 	source_set_release(&set);
 }
 
+/* Digests on threads of their own are the digests; a file of a set that
+ * hashes nothing is hashed when asked; releasing waits for the threads. */
+static void source_digests(void **state)
+{
+	(void)state;
+	struct source_set set;
+	source_set_init(&set);
+	uint32_t plain = source_add(&set, "a.orch", "abc", 3);
+	source_set_digest_all(&set);
+	struct strbuf big;
+	strbuf_init(&big);
+	for (int i = 0; i < 100000; i++)
+		strbuf_addstr(&big, "service web { image = \"nginx\" }\n");
+	uint32_t ids[9];
+	for (int i = 0; i < 9; i++) /* the table grows under the threads */
+		ids[i] = source_add(&set, "big.orch", big.buf, big.len);
+	char want[65];
+	sha256_hex(big.buf, big.len, want);
+	for (int i = 0; i < 9; i++)
+		assert_string_equal(source_digest(&set, ids[i]), want);
+	assert_string_equal(source_digest(&set, plain),
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	uint32_t last = source_add(&set, "c.orch", "", 0);
+	(void)last; /* released unasked: its thread is joined */
+	source_set_release(&set);
+	strbuf_release(&big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arena_aligns_and_keeps_big_blocks),
+		cmocka_unit_test(prefaulted_chunks_hold_their_bytes),
 		cmocka_unit_test(strbuf_invariants),
 		cmocka_unit_test(json_strings_match_jansson),
 		cmocka_unit_test(utf8_rejects_malformed),
 		cmocka_unit_test(edit_distance_is_capped),
 		cmocka_unit_test(interning_gives_one_pointer),
 		cmocka_unit_test(spans_map_to_code_point_columns),
+		cmocka_unit_test(source_digests),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

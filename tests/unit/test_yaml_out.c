@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "output.h"
 #include "str.h"
 #include "yaml_out.h"
 #include "yaml_tree.h"
@@ -199,6 +200,40 @@ static void empty_and_top_level_sequences(void **state)
 	arena_release(&a);
 }
 
+/* A document added to an output set is written out once, by whoever comes
+ * first; resolving gives every file its bytes, as y_write writes them. */
+static void output_documents_resolve_to_their_text(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	struct ynode *doc = y_map(&a);
+	y_put(doc, "image", y_str(&a, "nginx:1.25"));
+	y_put(doc, "restart", y_str(&a, "no"));
+	struct strbuf want;
+	strbuf_init(&want);
+	assert_true(y_write(doc, "# header\n", &want));
+	struct output_set set;
+	output_init(&set, &a);
+	output_add_yaml(&set, "a.yml", doc, "# header\n", 0644);
+	output_add(&set, "b.txt", "b", 1, 0644);
+	output_add_yaml(&set, "c.yml", doc, "# header\n", 0644);
+	assert_null(set.files.items[0].data);
+	struct out_file copy = set.files.items[2]; /* the writer's own copy */
+	output_render_yaml(&copy);
+	assert_memory_equal(copy.data, want.buf, want.len);
+	output_resolve(&set, false); /* the one written out only */
+	assert_null(set.files.items[0].data);
+	assert_ptr_equal(set.files.items[2].data, copy.data);
+	output_resolve(&set, true);
+	assert_int_equal(set.files.items[0].len, want.len);
+	assert_memory_equal(set.files.items[0].data, want.buf, want.len);
+	assert_memory_equal(set.files.items[1].data, "b", 1);
+	output_release(&set);
+	strbuf_release(&want);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +241,7 @@ int main(void)
 		cmocka_unit_test(declined_strings_fall_back_to_libyaml),
 		cmocka_unit_test(random_strings_everywhere),
 		cmocka_unit_test(empty_and_top_level_sequences),
+		cmocka_unit_test(output_documents_resolve_to_their_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
