@@ -87,15 +87,6 @@ static void run_target(struct target_ctx *tc, const struct target *t)
 	t->emit(tc);
 }
 
-/* The targets that read the others' output, the manifest and --check read
- * bytes: YAML documents the writer did not write out yet are written here. */
-static void resolve(struct writer *w, struct output_set *set)
-{
-	if (w)
-		writer_wait(w);
-	output_resolve(set, true);
-}
-
 static void sort_once(struct output_set *set)
 {
 	const char *twice = output_sort(set);
@@ -148,12 +139,12 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 		sort_once(&set);
 		for (unsigned i = 0; i < nbuilt; i++) {
 			if (built[i]->reads_output) {
-				resolve(w, &set);
+				output_resolve(&set); /* bundles read the files */
 				run_target(&tc, built[i]);
 			}
 		}
 		sort_once(&set);
-		resolve(w, &set);
+		output_resolve(&set); /* the manifest and --check read them too */
 		struct manifest_info info = { root_path, opts->profile, names, nbuilt };
 		const char **digests = w ? writer_digests(w, &set) : NULL;
 		manifest_add(&set, &ctx->sources, &info, digests);

@@ -3,6 +3,8 @@
  */
 #include "output.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +12,13 @@
 #include "str.h"
 #include "yaml_out.h"
 
+enum { UNWRITTEN, WRITING, WRITTEN };
+
 struct out_yaml {
 	const struct ynode *root;
 	const char *header;
-	struct strbuf text; /* written by output_render_yaml */
-	bool rendered;
+	_Atomic int state;  /* the thread that moves it to WRITING writes `text` */
+	struct strbuf text; /* read once WRITTEN */
 };
 
 void output_init(struct output_set *o, struct arena *arena)
@@ -61,27 +65,33 @@ void output_add_yaml(struct output_set *o, const char *path, const struct ynode 
 		     const char *header, unsigned mode)
 {
 	struct out_yaml *y = arena_alloc(o->arena, sizeof *y);
-	*y = (struct out_yaml){ root, header, { NULL, 0, 0 }, false };
+	y->root = root;
+	y->header = header;
+	atomic_init(&y->state, UNWRITTEN);
 	strbuf_init(&y->text);
 	add(o, (struct out_file){ arena_strndup(o->arena, path, strlen(path)), NULL, 0, mode, y });
 }
 
 void output_render_yaml(struct out_file *f)
 {
-	if (!f->yaml->rendered)
-		y_write(f->yaml->root, f->yaml->header, &f->yaml->text);
-	f->yaml->rendered = true;
-	f->data = f->yaml->text.buf;
-	f->len = f->yaml->text.len;
+	struct out_yaml *y = f->yaml;
+	int state = UNWRITTEN;
+	if (atomic_compare_exchange_strong(&y->state, &state, WRITING)) {
+		y_write(y->root, y->header, &y->text);
+		atomic_store(&y->state, WRITTEN);
+	} else {
+		while (atomic_load(&y->state) != WRITTEN) /* microseconds */
+			sched_yield();
+	}
+	f->data = y->text.buf;
+	f->len = y->text.len;
 }
 
-void output_resolve(struct output_set *o, bool render)
+void output_resolve(struct output_set *o)
 {
-	for (size_t i = 0; i < o->files.len; i++) {
-		struct out_file *f = &o->files.items[i];
-		if (!f->data && (render || f->yaml->rendered))
-			output_render_yaml(f);
-	}
+	for (size_t i = 0; i < o->files.len; i++)
+		if (!o->files.items[i].data)
+			output_render_yaml(&o->files.items[i]);
 }
 
 static int by_path(const void *a, const void *b)

@@ -47,23 +47,20 @@ void output_add_buf(struct output_set *o, const char *path, struct strbuf *sb, u
 /**
  * Adds a file holding the YAML document `root` after `header` (neither
  * copied: both must stay unchanged until the end of the build).  The text
- * is written later, by output_render_yaml, usually on the writer's thread.
+ * is written later, by output_render_yaml.
  */
 void output_add_yaml(struct output_set *o, const char *path, const struct ynode *root,
 		     const char *header, unsigned mode);
 
 /**
- * Writes out the text of `f`'s YAML document, unless that was done, and
- * sets `f`'s data to it.  Any thread may write a document out, one at a
- * time: each is written once, and it is written before being read.
+ * Sets `f`'s data to the text of its YAML document, writing it out first
+ * unless another thread has (the writer's thread writes documents out as
+ * they come; a reader of the set that gets there first writes them itself).
  */
 void output_render_yaml(struct out_file *f);
 
-/**
- * Sets the data of every file whose document was written out by now, or,
- * with `render`, of every file: then readers of the set see bytes only.
- */
-void output_resolve(struct output_set *o, bool render);
+/** Sets the data of every file: then readers of the set see bytes only. */
+void output_resolve(struct output_set *o);
 
 /**
  * Sorts the files by path (byte order).  Returns the first path added twice,

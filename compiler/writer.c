@@ -384,7 +384,7 @@ static int by_pending_path(const void *a, const void *b)
 		      (*(const struct pending *const *)b)->f.path);
 }
 
-void writer_wait(struct writer *w)
+static void wait_idle(struct writer *w)
 {
 	pthread_mutex_lock(&w->lock);
 	if (w->waiting && w->untaken)
@@ -396,7 +396,7 @@ void writer_wait(struct writer *w)
 
 const char **writer_digests(struct writer *w, const struct output_set *set)
 {
-	writer_wait(w);
+	wait_idle(w);
 	size_t n = set->files.len;
 	if (w->put != n)
 		return NULL;

@@ -46,12 +46,8 @@ struct writer *writer_start(const char *dir, const struct previous_build *prev,
 			    struct strbuf *err);
 
 /** Hands over a file (its path and bytes, or YAML document, must stay
- * until the end); the thread writes out a document itself. */
+ * until the end); the thread writes a document out (output_render_yaml). */
 void writer_put(void *writer, const struct out_file *f);
-
-/** Waits until every file handed over is written (YAML documents written
- * out: output_resolve may read them). */
-void writer_wait(struct writer *w);
 
 /**
  * Waits until every file handed over is written, and returns their sha256
