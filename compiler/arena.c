@@ -64,14 +64,16 @@ static void stop_spare(struct arena_spare *s);
 
 void arena_release(struct arena *a)
 {
+	/* The thread first: unmapping while another thread of the process
+	 * runs makes the kernel interrupt its processor at every chunk. */
+	if (a->spare)
+		stop_spare(a->spare);
 	struct arena_chunk *c = a->cur;
 	while (c) {
 		struct arena_chunk *next = c->next;
 		free(c);
 		c = next;
 	}
-	if (a->spare)
-		stop_spare(a->spare);
 	arena_init(a);
 }
 
