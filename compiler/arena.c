@@ -59,7 +59,7 @@ void arena_init(struct arena *a)
 	a->spare = NULL;
 }
 
-static struct arena_chunk *new_chunk(size_t cap);
+static struct arena_chunk *new_chunk(size_t cap, struct arena_spare *spare);
 static void stop_spare(struct arena_spare *s);
 
 void arena_release(struct arena *a)
@@ -99,7 +99,7 @@ static void *make_spares(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&s->lock);
-		struct arena_chunk *c = new_chunk(HUGE_CHUNK - sizeof *c);
+		struct arena_chunk *c = new_chunk(HUGE_CHUNK - sizeof *c, NULL);
 		for (size_t i = 4096; i < HUGE_CHUNK; i += 4096) /* one write per page */
 			((volatile unsigned char *)c)[i] = 0;
 		pthread_mutex_lock(&s->lock);
@@ -153,10 +153,13 @@ static void stop_spare(struct arena_spare *s)
 
 /* ---- allocation ------------------------------------------------------------------- */
 
-static struct arena_chunk *new_chunk(size_t cap)
+/* A chunk of `cap` bytes; a huge one from `spare` when it has one ready. */
+static struct arena_chunk *new_chunk(size_t cap, struct arena_spare *spare)
 {
 	struct arena_chunk *c;
 	if (cap + sizeof *c == HUGE_CHUNK) {
+		if (spare && (c = take_spare(spare)))
+			return c;
 		c = aligned_alloc(HUGE_CHUNK, HUGE_CHUNK);
 		if (!c)
 			c = xmalloc(HUGE_CHUNK); /* exits on failure */
@@ -180,7 +183,7 @@ void *arena_alloc_slow(struct arena *a, size_t n)
 	if (n > cap / 4) {
 		/* A dedicated chunk, linked behind the current one so the
 		 * current chunk keeps serving small requests. */
-		struct arena_chunk *big = new_chunk(n);
+		struct arena_chunk *big = new_chunk(n, NULL);
 		if (a->cur) {
 			big->next = a->cur->next;
 			a->cur->next = big;
@@ -189,9 +192,7 @@ void *arena_alloc_slow(struct arena *a, size_t n)
 		}
 		return big->data;
 	}
-	struct arena_chunk *c = size == HUGE_CHUNK && a->spare ? take_spare(a->spare) : NULL;
-	if (!c)
-		c = new_chunk(cap);
+	struct arena_chunk *c = new_chunk(cap, a->spare);
 	c->next = a->cur;
 	a->cur = c;
 	a->ptr = (char *)c->data + n;
