@@ -137,14 +137,12 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 	if (ok) {
 		carry_unbuilt(&set, opts->out_dir, &prev, built, nbuilt);
 		sort_once(&set);
-		for (unsigned i = 0; i < nbuilt; i++) {
-			if (built[i]->reads_output) {
-				output_resolve(&set); /* bundles read the files */
+		output_resolve(&set); /* bundles, the manifest and --check read bytes */
+		for (unsigned i = 0; i < nbuilt; i++)
+			if (built[i]->reads_output)
 				run_target(&tc, built[i]);
-			}
-		}
 		sort_once(&set);
-		output_resolve(&set); /* the manifest and --check read them too */
+		output_resolve(&set); /* what those targets added */
 		struct manifest_info info = { root_path, opts->profile, names, nbuilt };
 		const char **digests = w ? writer_digests(w, &set) : NULL;
 		manifest_add(&set, &ctx->sources, &info, digests);

@@ -134,34 +134,38 @@ size_t pod_order_of(struct pod_order *o, const char *pod)
 	return k;
 }
 
-void pods_each_expected_pod(const struct target_ctx *t, const struct m_entity *stack,
-			    void (*fn)(void *ctx, const char *pod), void *ctx)
-{
-	struct pod_order o;
-	pod_order_init(&o, stack);
-	for (uint32_t i = 0; i < stack->nchildren; i++) {
-		const struct m_entity *e = stack->children[i];
-		const char *pod = e->kind == KIND_POD && e->nchildren ? name_of(e)
-				  : e->kind == KIND_SERVICE || e->kind == KIND_JOB ? o.stack_pod
-										   : NULL;
-		size_t known = o.count;
-		if (pod && pod_selected(t, pod) && pod_order_of(&o, pod) == known)
-			fn(ctx, pod);
-	}
-}
-
+/* Calls `fn` for the pods reached for the first time. */
 struct first_reach {
 	struct pod_order order;
 	void (*fn)(void *ctx, const char *pod);
 	void *ctx;
 };
 
+static void reach_pod(struct first_reach *r, const char *pod)
+{
+	size_t known = r->order.count;
+	if (pod_order_of(&r->order, pod) == known)
+		r->fn(r->ctx, pod);
+}
+
 static void reach(void *ctx, const struct m_entity *svc)
 {
-	struct first_reach *r = ctx;
-	size_t known = r->order.count;
-	if (pod_order_of(&r->order, pod_of(svc)) == known)
-		r->fn(r->ctx, pod_of(svc));
+	reach_pod(ctx, pod_of(svc));
+}
+
+void pods_each_expected_pod(const struct target_ctx *t, const struct m_entity *stack,
+			    void (*fn)(void *ctx, const char *pod), void *ctx)
+{
+	struct first_reach r = { .fn = fn, .ctx = ctx };
+	pod_order_init(&r.order, stack);
+	for (uint32_t i = 0; i < stack->nchildren; i++) {
+		const struct m_entity *e = stack->children[i];
+		const char *pod = e->kind == KIND_POD && e->nchildren ? name_of(e)
+				  : e->kind == KIND_SERVICE || e->kind == KIND_JOB ? r.order.stack_pod
+										   : NULL;
+		if (pod && pod_selected(t, pod))
+			reach_pod(&r, pod);
+	}
 }
 
 void pods_each_selected_pod(struct target_ctx *t, const struct m_entity *stack,
