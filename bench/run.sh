@@ -45,9 +45,25 @@ printf '%-9s %-8s %10.1f %8.1f   1 000 devices, 100 deployments, binaries read\n
 	"$(peak_mb "$orchc" build --target wasm -o "$dir/out-world" "$f")"
 before_run() { :; }
 
+# peers MODE ORCHC_MS WHAT: a line per peer of bench/peers/run.sh N MODE,
+# with how many times faster orchc's ORCHC_MS is; each peer's output is
+# checked against orchc's full build in $dir/out-$n.
+peers() {
+	lines=$(ORCHC_OUT=$dir/out-$n sh "$here/peers/run.sh" "$n" "$1") || exit 1
+	echo "$lines" | while read -r peer _ pms ppeak; do
+		case $pms in
+		*[!0-9.]*|'') echo "          $peer $pms $ppeak" ;;
+		*) awk -v n="$n" -v p="$peer" -v m="$pms" -v k="$ppeak" -v o="$2" -v w="$3" \
+			'BEGIN { printf "%-9d %-8s %10.1f %8.1f   %s orchc is %.0fx faster\n", n, p, m, k, w, m / o }' ;;
+		esac
+	done
+}
+
 echo
 echo "orchc build to compose (per-pod files, manifest, atomic write) vs. peers"
-echo "writing the same files (bench/peers/)"
+echo "writing the same files (bench/peers/): peers that make the services up"
+echo "in a loop (orchc reads every one declared), then peers reading the"
+echo "services declared one by one as orchc does"
 printf '%-9s %-8s %10s %8s\n' services tool "ms" "peak MB"
 for n in 1000 10000; do
 	f=$dir/stack-$n.orch
@@ -65,21 +81,10 @@ for n in 1000 10000; do
 	both=$(best_ms 5 "$orchc" build -o "$dir/out-$n" "$f")
 	printf '%-9d %-8s %10.1f %8.1f   compose and kubernetes\n' "$n" orchc \
 		"$both" "$(peak_mb "$orchc" build -o "$dir/out-$n" "$f")"
-	sh "$here/peers/run.sh" "$n" | while read -r peer _ pms ppeak; do
-		case $pms in
-		*[!0-9.]*|'') echo "          $peer $pms $ppeak" ;;
-		*) awk -v n="$n" -v p="$peer" -v m="$pms" -v k="$ppeak" -v o="$ms" \
-			'BEGIN { printf "%-9d %-8s %10.1f %8.1f   orchc is %.0fx faster\n", n, p, m, k, m / o }' ;;
-		esac
-	done
+	peers compose "$ms" 'from a loop,'
+	peers declared "$ms" 'every service declared,'
 	# ...and the peers writing both too.
-	sh "$here/peers/run.sh" "$n" compose+k8s | while read -r peer _ pms ppeak; do
-		case $pms in
-		*[!0-9.]*|'') echo "          $peer $pms $ppeak" ;;
-		*) awk -v n="$n" -v p="$peer" -v m="$pms" -v k="$ppeak" -v o="$both" \
-			'BEGIN { printf "%-9d %-8s %10.1f %8.1f   compose and kubernetes, orchc is %.0fx faster\n", n, p, m, k, m / o }' ;;
-		esac
-	done
+	peers compose+k8s "$both" 'compose and kubernetes,'
 done
 
 echo
