@@ -11,65 +11,74 @@ n=${1:?usage: gen-declared.sh SERVICES pkl|jsonnet}
 lang=${2:?usage: gen-declared.sh SERVICES pkl|jsonnet}
 case $lang in pkl|jsonnet) ;; *) echo "gen-declared.sh: want pkl or jsonnet, not '$lang'" >&2; exit 2 ;; esac
 awk -v n="$n" -v lang="$lang" '
-function pkl_service(i,   p) {
-	p = 8000 + i % 1000
-	printf "          [\"svc-%d\"] = (base) {\n", i
-	printf "            image = \"registry.example.org/bench/svc-%d:1.%d.0\"\n", i, i % 7
-	printf "            expose = new Listing { \"%d\"; \"%d\" }\n", p, 9000 + i % 1000
-	print  "            environment = new Mapping {"
-	printf "              [\"SERVICE_NAME\"] = \"svc-%d\"\n", i
-	print  "              [\"LOG_LEVEL\"] = \"info\""
-	if (i > 0) printf "              [\"UPSTREAM\"] = \"http://svc-%d:%d/api\"\n", i - 1, 8000 + (i - 1) % 1000
-	print  "              [\"DB_PASSWORD\"] = \"${DB_PASSWORD:?DB_PASSWORD is not set}\""
-	print  "            }"
-	printf "            volumes = new Listing { \"svc-%d-data:/var/lib/svc-%d\" }\n", i, i
-	print  "            healthcheck { test = new Listing { \"CMD\"; \"curl\"; \"-f\"; \"http://localhost/health\" }; interval = \"10s\"; retries = 5 }"
-	if (i > 0) printf "            depends_on = new Mapping { [\"svc-%d\"] { condition = \"service_started\" } }\n", i - 1
-	printf "            deploy { replicas = %d; resources { limits { cpus = \"0.5\"; memory = \"256m\" } } }\n", 1 + i % 3
-	print  "          }"
+# The services are written once, through emitters of either syntax.
+function line(s) { printf "%*s%s\n", 2 * depth, "", s }
+function str(s) { return "\"" s "\"" }
+function key(k) { return lang == "pkl" ? "[" str(k) "]" : str(k) }
+function field(k, v) { line(lang == "pkl" ? k " = " v : k ": " v ",") }
+function entry(k, v) { line(lang == "pkl" ? key(k) " = " v : key(k) ": " v ",") }
+function list(a, b, c, d,   v) {
+	v = str(a) (b == "" ? "" : SEP str(b)) (c == "" ? "" : SEP str(c)) (d == "" ? "" : SEP str(d))
+	return lang == "pkl" ? "new Listing { " v " }" : "[" v "]"
 }
-function jsonnet_service(i,   p) {
-	p = 8000 + i % 1000
-	printf "      \"svc-%d\": base {\n", i
-	printf "        image: \"registry.example.org/bench/svc-%d:1.%d.0\",\n", i, i % 7
-	printf "        expose: [\"%d\", \"%d\"],\n", p, 9000 + i % 1000
-	print  "        environment: {"
-	printf "          SERVICE_NAME: \"svc-%d\",\n", i
-	print  "          LOG_LEVEL: \"info\","
-	if (i > 0) printf "          UPSTREAM: \"http://svc-%d:%d/api\",\n", i - 1, 8000 + (i - 1) % 1000
-	print  "          DB_PASSWORD: \"${DB_PASSWORD:?DB_PASSWORD is not set}\","
-	print  "        },"
-	printf "        volumes: [\"svc-%d-data:/var/lib/svc-%d\"],\n", i, i
-	print  "        healthcheck+: { test: [\"CMD\", \"curl\", \"-f\", \"http://localhost/health\"], interval: \"10s\", retries: 5 },"
-	if (i > 0) printf "        depends_on: { \"svc-%d\": { condition: \"service_started\" } },\n", i - 1
-	printf "        deploy: { replicas: %d, resources: { limits: { cpus: \"0.5\", memory: \"256m\" } } },\n", 1 + i % 3
-	print  "      },"
+# nest(k): a nested object, amending the one in base if any; nest_map(k): a
+# mapping; nest_entry(k, base): an entry of a mapping, amending base if given.
+function nest(k) { line(lang == "pkl" ? k " {" : k "+: {"); depth++ }
+function nest_map(k) { line(lang == "pkl" ? k " = new Mapping {" : k ": {"); depth++ }
+function nest_entry(k, base) {
+	if (base == "") line(lang == "pkl" ? key(k) " {" : key(k) ": {")
+	else line(lang == "pkl" ? key(k) " = (" base ") {" : key(k) ": " base " {")
+	depth++
+}
+function unnest() { depth--; line(lang == "pkl" ? "}" : "},") }
+function service(i) {
+	nest_entry("svc-" i, "base")
+	field("image", str("registry.example.org/bench/svc-" i ":1." i % 7 ".0"))
+	field("expose", list(8000 + i % 1000, 9000 + i % 1000))
+	nest_map("environment")
+	entry("SERVICE_NAME", str("svc-" i))
+	entry("LOG_LEVEL", str("info"))
+	if (i > 0) entry("UPSTREAM", str("http://svc-" i - 1 ":" 8000 + (i - 1) % 1000 "/api"))
+	entry("DB_PASSWORD", str("${DB_PASSWORD:?DB_PASSWORD is not set}"))
+	unnest()
+	field("volumes", list("svc-" i "-data:/var/lib/svc-" i))
+	nest("healthcheck")
+	field("test", list("CMD", "curl", "-f", "http://localhost/health"))
+	field("interval", str("10s"))
+	field("retries", 5)
+	unnest()
+	if (i > 0) {
+		nest_map("depends_on")
+		nest_entry("svc-" i - 1)
+		field("condition", str("service_started"))
+		unnest()
+		unnest()
+	}
+	nest("deploy")
+	field("replicas", 1 + i % 3)
+	nest("resources")
+	nest("limits")
+	field("cpus", str("0.5"))
+	field("memory", str("256m"))
+	unnest()
+	unnest()
+	unnest()
+	unnest()
 }
 function pod(k, first, last,   i) {
-	if (lang == "pkl") {
-		printf "    [\"docker-compose-p%d.yml\"] {\n", k
-		print  "      value = new Dynamic {"
-		print  "        services = new Mapping {"
-		for (i = first; i <= last; i++) pkl_service(i)
-		print  "        }"
-		print  "        volumes = new Mapping {"
-		for (i = first; i <= last; i++) printf "          [\"svc-%d-data\"] = new Mapping {}\n", i
-		print  "        }"
-		print  "      }"
-		print  "      renderer = new YamlRenderer {}"
-		print  "    }"
-	} else {
-		printf "  \"docker-compose-p%d.yml\": {\n", k
-		print  "    services: {"
-		for (i = first; i <= last; i++) jsonnet_service(i)
-		print  "    },"
-		print  "    volumes: {"
-		for (i = first; i <= last; i++) printf "      \"svc-%d-data\": {},\n", i
-		print  "    },"
-		print  "  },"
-	}
+	nest_entry("docker-compose-p" k ".yml")
+	if (lang == "pkl") { line("value = new Dynamic {"); depth++ }
+	nest_map("services")
+	for (i = first; i <= last; i++) service(i)
+	unnest()
+	nest_map("volumes")
+	for (i = first; i <= last; i++) entry("svc-" i "-data", lang == "pkl" ? "new Mapping {}" : "{}")
+	unnest()
+	if (lang == "pkl") { unnest(); field("renderer", "new YamlRenderer {}") }
+	unnest()
 }
 BEGIN {
+	SEP = lang == "pkl" ? "; " : ", "
 	if (lang == "pkl") {
 		print "local base = new Dynamic {"
 		print "  restart = \"unless-stopped\""
@@ -77,15 +86,16 @@ BEGIN {
 		print "}"
 		print "output {"
 		print "  files {"
+		depth = 2
 	} else {
 		print "local base = {"
 		print "  restart: \"unless-stopped\","
 		print "  healthcheck: { timeout: \"30s\", start_period: \"0s\" },"
 		print "};"
 		print "{"
+		depth = 1
 	}
 	for (k = 0; k * 10 < n; k++)
 		pod(k, k * 10, (k * 10 + 9 < n ? k * 10 + 9 : n - 1))
-	if (lang == "pkl") print "  }\n}"
-	else print "}"
+	print (lang == "pkl" ? "  }\n}" : "}")
 }'
