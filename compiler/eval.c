@@ -476,6 +476,9 @@ static struct m_value *try_eval(const struct eval_scope *sc, const struct ast_no
 		dl->warnings = warnings;
 		return NULL;
 	}
+	/* NULL without a word: it depends on a value already reported (a bad
+	 * argument), so this alternative is as near as any and stays silent. */
+	*near = !v;
 	return v;
 }
 
@@ -698,7 +701,9 @@ static struct m_value *eval_port_map(const struct eval_scope *sc, const struct a
 	return v;
 }
 
-/* Does an already evaluated value (a template argument) fit `want`? */
+/* Has an already evaluated value (a template argument) the shape `want`
+ * asks for?  Its argument is then evaluated again for the place
+ * (argument_here), which checks the rest: ranges, elements, patterns. */
 static bool value_fits(const struct m_value *v, const struct type *want)
 {
 	switch (want->kind) {
@@ -710,8 +715,7 @@ static bool value_fits(const struct m_value *v, const struct type *want)
 				return true;
 		return false;
 	case TY_BOOL: return v->kind == V_BOOL;
-	case TY_INT: return v->kind == V_INT && (!want->has_lo || v->u.i >= want->lo) &&
-			    (!want->has_hi || v->u.i <= want->hi);
+	case TY_INT: return v->kind == V_INT;
 	case TY_FLOAT: return v->kind == V_FLOAT || v->kind == V_INT;
 	case TY_DURATION: return v->kind == V_DURATION;
 	case TY_SIZE: return v->kind == V_SIZE;
@@ -733,6 +737,25 @@ static bool value_fits(const struct m_value *v, const struct type *want)
 }
 
 static struct m_value *string_value(struct sema *s, const char *p, uint32_t len, struct span sp);
+
+/* The argument of `b` evaluated for the place of `sc`, where the template
+ * uses it at `use`: what it would be, and what it would be told, written
+ * there.  A message about it points at the argument, with a note at the use. */
+static struct m_value *argument_here(const struct eval_scope *sc, const struct binding *b,
+				     const struct ast_node *use, const struct type *want)
+{
+	struct sema *s = sc->s;
+	struct eval_scope at = *b->at;
+	at.place = sc->place;
+	at.field = sc->field;
+	at.owner = sc->owner;
+	size_t before = s->ctx->diags.items.len;
+	struct m_value *v = eval_expr(&at, b->expr, want);
+	for (size_t i = before; i < s->ctx->diags.items.len; i++)
+		diag_note(&s->ctx->diags, s->ctx->diags.items.items[i], use->span,
+			  "where the template uses parameter '%s'", b->name->name);
+	return v;
+}
 
 static bool enum_has(const struct type *t, const struct sym *name)
 {
@@ -768,7 +791,7 @@ struct m_value *eval_expr(const struct eval_scope *sc, const struct ast_node *e,
 			if (b->value->kind == V_INT && want->kind == TY_TEXT)
 				return int_text(s, b->value->u.i, e->span);
 			if (value_fits(b->value, want))
-				return b->value;
+				return b->expr ? argument_here(sc, b, e, want) : b->value;
 			struct strbuf sb;
 			strbuf_init(&sb);
 			type_format(want, &sb);

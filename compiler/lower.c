@@ -169,7 +169,8 @@ static const struct binding *bind_arguments(struct lowering *lw, struct module *
 	struct sema *s = lw->s;
 	const struct binding *head = NULL;
 	const struct ast_list *params = &t->node->list;
-	struct eval_scope sc = { s, caller, container, NULL, "a template argument", NULL, NULL };
+	struct eval_scope *sc = arena_alloc(&s->ctx->arena, sizeof *sc);
+	*sc = (struct eval_scope){ s, caller, container, NULL, "a template argument", NULL, NULL };
 	for (uint32_t i = 0; i < call->list.len; i++) {
 		const struct ast_node *arg = call->list.items[i];
 		if (!arg->name) {
@@ -204,11 +205,11 @@ static const struct binding *bind_arguments(struct lowering *lw, struct module *
 				diag_help(&s->ctx->diags, d, "did you mean '%s'?", best->name);
 			continue;
 		}
-		struct m_value *v = eval_expr(&sc, arg->a, sema_type(s, t->mod, param->a));
+		struct m_value *v = eval_expr(sc, arg->a, sema_type(s, t->mod, param->a));
 		if (!v)
 			v = value_new(s, V_UNSET, arg->span); /* reported: silences its uses */
 		struct binding *b = arena_alloc(&s->ctx->arena, sizeof *b);
-		*b = (struct binding){ head, arg->name, v };
+		*b = (struct binding){ head, arg->name, v, arg->a, sc };
 		head = b;
 	}
 	/* Defaults, in the template's own module; missing required ones. */
@@ -221,9 +222,11 @@ static const struct binding *bind_arguments(struct lowering *lw, struct module *
 			continue;
 		const struct type *pt = sema_type(s, t->mod, param->a);
 		struct m_value *v = NULL;
+		struct eval_scope *dsc = NULL;
 		if (param->b) {
-			struct eval_scope dsc = { s, t->mod, container, head, "a parameter default", NULL, NULL };
-			v = eval_expr(&dsc, param->b, pt);
+			dsc = arena_alloc(&s->ctx->arena, sizeof *dsc);
+			*dsc = (struct eval_scope){ s, t->mod, container, head, "a parameter default", NULL, NULL };
+			v = eval_expr(dsc, param->b, pt);
 		} else if (type_is_optional(pt)) {
 			v = value_new(s, V_NONE, call->span);
 		} else {
@@ -235,7 +238,7 @@ static const struct binding *bind_arguments(struct lowering *lw, struct module *
 		if (!v)
 			v = value_new(s, V_UNSET, call->span);
 		struct binding *b = arena_alloc(&s->ctx->arena, sizeof *b);
-		*b = (struct binding){ head, param->name, v };
+		*b = (struct binding){ head, param->name, v, dsc ? param->b : NULL, dsc };
 		head = b;
 	}
 	return head;
@@ -540,7 +543,7 @@ static const struct binding *fixed_input_bindings(struct sema *s, struct m_entit
 			struct m_value *v = value_new(s, V_ATTR, in->span);
 			v->u.ref.ref = e;
 			v->u.ref.attr = in->name;
-			*b = (struct binding){ outer, in->name, v };
+			*b = (struct binding){ outer, in->name, v, NULL, NULL };
 			outer = b;
 		}
 	}

@@ -50,6 +50,12 @@ struct binding {
 	const struct binding *outer;
 	const struct sym *name;
 	struct m_value *value;
+	/* The argument as written and where: a use of the parameter evaluates
+	 * it again against the type of the place it is used, so every rule of
+	 * that place (elements, ranges, patterns, secrets) holds for it as it
+	 * would for the value written there.  NULL for values not written. */
+	const struct ast_node *expr;
+	const struct eval_scope *at;
 };
 
 struct sema {
