@@ -52,6 +52,18 @@ static bool selected(const struct target *t, const struct build_opts *o,
 	       !target_settings_of(prog, NULL);
 }
 
+/* Whether an earlier build wrote files of `t`.  The bundles of such a
+ * build are rebuilt with the files they name, even when --target leaves
+ * them out: kept as they were, they would name the old files' digests. */
+static bool wrote_before(const struct previous_build *prev, const struct target *t)
+{
+	size_t n = strlen(t->root);
+	for (size_t i = 0; i < prev->len; i++)
+		if (strncmp(prev->paths[i], t->root, n) == 0 && prev->paths[i][n] == '/')
+			return true;
+	return false;
+}
+
 /* A generated file of an earlier build that belongs to a target not built
  * now stays as it is (`--target compose` leaves k8s/ alone). */
 static void carry_unbuilt(struct output_set *set, const char *dir, const struct previous_build *prev,
@@ -109,18 +121,19 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 	unsigned nbuilt = 0;
 	/* A misspelt --include or --exclude is one error, before any target. */
 	bool names_ok = pod_names_exist(&tc);
-	for (size_t i = 0; i < NTARGETS && names_ok; i++) {
-		if (selected(targets[i], opts, prog)) {
-			built[nbuilt] = targets[i];
-			names[nbuilt++] = targets[i]->name;
-		}
-	}
 	/* The previous manifest says which files of DIR are generated; the
 	 * writer starts before the targets and writes their files as they come. */
 	struct previous_build prev;
 	struct strbuf err;
 	strbuf_init(&err);
 	bool prev_ok = names_ok && manifest_read(opts->out_dir, &ctx->arena, &prev, &err);
+	for (size_t i = 0; i < NTARGETS && names_ok; i++) {
+		if (selected(targets[i], opts, prog) ||
+		    (prev_ok && targets[i]->reads_output && wrote_before(&prev, targets[i]))) {
+			built[nbuilt] = targets[i];
+			names[nbuilt++] = targets[i]->name;
+		}
+	}
 	struct writer *w = prev_ok && !opts->check ? writer_start(opts->out_dir, &prev, &err) : NULL;
 	if (w) {
 		set.added = writer_put;

@@ -244,7 +244,7 @@ static bool put_file(struct writer *w, const struct out_file *f)
 	const char *slash = strrchr(f->path, '/');
 	size_t dir_len = slash ? (size_t)(slash - f->path) + 1 : 0;
 	/* The files of a directory come together, so each is made about once. */
-	if (dir_len != w->made_len || memcmp(f->path, w->made, dir_len) != 0) {
+	if (dir_len != w->made_len || (dir_len && memcmp(f->path, w->made, dir_len) != 0)) {
 		if (!make_parents(w->path.buf, w->root, &w->err))
 			return false;
 		w->made = f->path;

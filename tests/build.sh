@@ -208,6 +208,27 @@ PYEOF
 "$ORCHC" build --target helm -o "$W" "$TMP/shop.orch" > "$TMP/out" 2>&1
 [ $? -eq 2 ] && grep -q "unknown target 'helm'" "$TMP/out" && ok || bad "--target helm is a usage error"
 
+# Bundles an earlier build wrote are rebuilt with the files they name, even
+# when --target leaves deploy out: kept, they would name the old digests.
+sed 's/api:1.4/api:1.5/' "$TMP/shop.orch" > "$TMP/shop15.orch"
+"$ORCHC" build --target compose -o "$W" "$TMP/shop15.orch" 2> /dev/null
+"$PY" - "$W" << 'PYEOF' && ok || bad "--target compose rebuilds the bundles of an earlier build"
+import hashlib, json, os, sys
+out = sys.argv[1]
+bundle = json.load(open(os.path.join(out, "deploy", "stack-shop.json")))
+assert bundle["files"], "the bundle names no files"
+for f in bundle["files"]:
+    data = open(os.path.join(out, f["path"]), "rb").read()
+    assert hashlib.sha256(data).hexdigest() == f["sha256"], f["path"]
+PYEOF
+grep -q 'api:1.5' "$W/compose/shop/docker-compose-web.yml" && ok || bad "--target compose rewrote the compose files"
+# With no earlier bundles, --target compose writes none.
+rm -rf "$TMP/fresh"
+"$ORCHC" build --target compose -o "$TMP/fresh" "$TMP/shop.orch" 2> /dev/null
+[ ! -e "$TMP/fresh/deploy" ] && ok || bad "--target compose into a new directory writes no bundles"
+"$ORCHC" build --target deploy -o "$TMP/fresh" "$TMP/shop.orch" 2> /dev/null && [ -f "$TMP/fresh/deploy/stack-shop.json" ] &&
+	ok || bad "--target deploy bundles the files of an earlier build"
+
 # A secret from the environment mounted as a file: compose reads it from
 # secrets/NAME, and .env.example says so.
 cat > "$TMP/keys.orch" << 'ORCH'
