@@ -70,7 +70,7 @@ LIB_SRC += compiler/types.c compiler/module.c compiler/scope.c compiler/eval.c \
            compiler/fleet.c compiler/variant.c compiler/wasm_binary.c compiler/sema.c
 LIB_SRC += compiler/sha256.c compiler/uuid5.c compiler/sha256_x86.c compiler/yaml_out.c compiler/yaml_direct.c compiler/yaml_libyaml.c compiler/paths.c compiler/output.c \
            compiler/writer.c compiler/manifest.c compiler/build.c
-LIB_SRC += targets/target.c targets/text.c targets/pods.c targets/compose_text.c targets/compose.c targets/kubernetes.c \
+LIB_SRC += targets/target.c targets/text.c targets/pods.c targets/compose_text.c targets/compose_names.c targets/compose.c targets/kubernetes.c \
           targets/catalog_rows.c targets/catalog_lock.c targets/catalog_diff.c targets/py_text.c \
           targets/migration_files.c targets/registry_py.c targets/migrations.c targets/wasm.c \
           targets/deploy.c

@@ -654,6 +654,19 @@ static struct m_value *eval_dependency(const struct eval_scope *sc, const struct
 	return v;
 }
 
+/* What docker compose and a POSIX shell read as one variable in ${NAME}. */
+static bool env_name_ok(const struct m_value *v)
+{
+	if (v->kind != V_STRING || v->u.s.len == 0 || (v->u.s.ptr[0] >= '0' && v->u.s.ptr[0] <= '9'))
+		return false;
+	for (uint32_t i = 0; i < v->u.s.len; i++) {
+		char c = v->u.s.ptr[i];
+		if (!(c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			return false;
+	}
+	return true;
+}
+
 static struct m_value *eval_secret_source(const struct eval_scope *sc, const struct ast_node *e,
 					  const struct type *want)
 {
@@ -673,6 +686,14 @@ static struct m_value *eval_secret_source(const struct eval_scope *sc, const str
 	struct m_value *arg = eval_expr(sc, e->list.items[0]->a, gen ? &int_type : &string_type);
 	if (!arg)
 		return NULL;
+	if (e->a->name == s->w_env && !env_name_ok(arg)) {
+		struct diag *d = diag_report(&s->ctx->diags, E0306, e->list.items[0]->span,
+					     "this is no environment variable name");
+		diag_help(&s->ctx->diags, d,
+			  "a name is letters, digits and '_', not starting with a digit: compose "
+			  "reads ${DB-PASS} as DB, with the default \"PASS\"");
+		return NULL;
+	}
 	struct m_value *v = value_new(s, V_CALL, e->span);
 	v->u.list.items = arena_alloc(&s->ctx->arena, sizeof *v->u.list.items);
 	v->u.list.items[0] = arg;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "compose_names.h"
 #include "compose_text.h"
 #include "diag.h"
 #include "model.h"
@@ -604,6 +605,8 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack, cons
 		e->scratch = 0;
 		report_unbuilt(&c, e);
 	}
+	if (!compose_names_distinct(&c.text, stack))
+		return;
 	c.header = header(&c, source);
 	pod_order_init(&c.pods, stack);
 	pods_each_selected(t, stack, lower_service, &c);

@@ -1,0 +1,100 @@
+/*
+ * compose_names.c - finds names of the compose output given to two things
+ * (compose_names.h): every generated name of a stack goes into one list,
+ * which is sorted, so equal names end up side by side.
+ */
+#include "compose_names.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "compose_text.h"
+#include "diag.h"
+#include "model.h"
+#include "vec.h"
+
+struct claim {
+	const char *what;   /* "volume", "config file", "variable": a namespace */
+	const char *name;
+	const struct m_entity *by;
+};
+
+typedef VEC(struct claim) claim_vec;
+
+static int by_name(const void *a, const void *b)
+{
+	const struct claim *x = a, *y = b;
+	int c = strcmp(x->what, y->what);
+	if (!c)
+		c = strcmp(x->name, y->name);
+	/* Then in source order, so the later one is reported. */
+	if (!c)
+		c = (x->by->span.file > y->by->span.file) - (x->by->span.file < y->by->span.file);
+	if (!c)
+		c = (x->by->span.lo > y->by->span.lo) - (x->by->span.lo < y->by->span.lo);
+	return c;
+}
+
+static bool is_workload(const struct m_entity *e)
+{
+	return e && (e->kind == KIND_SERVICE || e->kind == KIND_JOB);
+}
+
+static void claim(claim_vec *v, const char *what, const char *name, const struct m_entity *by)
+{
+	struct claim c = { what, name, by };
+	vec_push(v, c);
+}
+
+static void collect(struct compose_text *ct, const struct m_entity *e, claim_vec *v)
+{
+	const struct m_entity *up = e->parent;
+	const struct m_value *shared = NULL;
+	if (e->kind == KIND_VOLUME || e->kind == KIND_CONFIG)
+		shared = m_get(e, "shared");
+	bool own = is_workload(up) && !(shared && m_is_set(shared));
+	const char *joined = own ? arena_printf(ct->arena, "%s-%s", up->name->name, e->name->name) : NULL;
+	if (e->kind == KIND_VOLUME && up && up->kind == KIND_STACK)
+		claim(v, "volume", e->name->name, e);
+	else if (e->kind == KIND_VOLUME && own)
+		claim(v, "volume", joined, e);
+	else if (e->kind == KIND_CONFIG && up && up->kind == KIND_STACK)
+		claim(v, "config file", e->name->name, e);
+	else if (e->kind == KIND_CONFIG && own)
+		claim(v, "config file", joined, e);
+	else if (e->kind == KIND_SECRET && up && up->kind == KIND_STACK)
+		claim(v, "variable", compose_secret_var(ct, e), e);
+	for (uint32_t i = 0; i < e->nchildren; i++)
+		collect(ct, e->children[i], v);
+}
+
+/* Two secrets from the environment may read one variable on purpose. */
+static bool both_from_env(const struct claim *a, const struct claim *b)
+{
+	return a->by->kind == KIND_SECRET && b->by->kind == KIND_SECRET &&
+	       secret_source(a->by) == FROM_ENV && secret_source(b->by) == FROM_ENV;
+}
+
+bool compose_names_distinct(struct compose_text *ct, const struct m_entity *stack)
+{
+	claim_vec v = { 0 };
+	collect(ct, stack, &v);
+	if (v.len > 1)
+		qsort(v.items, v.len, sizeof *v.items, by_name);
+	bool ok = true;
+	for (size_t i = 1; i < v.len; i++) {
+		const struct claim *a = &v.items[i - 1], *b = &v.items[i];
+		if (strcmp(a->what, b->what) != 0 || strcmp(a->name, b->name) != 0 || both_from_env(a, b))
+			continue;
+		struct diag *d = diag_report(ct->diags, E0908, b->by->span,
+					     "%s '%s' and %s '%s' would both be the compose %s '%s'",
+					     kind_word(b->by->kind), b->by->name->name,
+					     kind_word(a->by->kind), a->by->name->name, b->what, b->name);
+		diag_note(ct->diags, d, a->by->span, "the other is declared here");
+		diag_help(ct->diags, d, "rename one of them: compose would make them one %s", b->what);
+		ok = false;
+	}
+	vec_free(&v);
+	return ok;
+}
