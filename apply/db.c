@@ -30,6 +30,14 @@ bool db_choose(const struct bundle *b, const char *database, const char *state_d
 				     "dialects = [sqlite] too, or unset it");
 		return false;
 	}
+	if (sqlite && value && *value && (!value[7] || strcmp(value + 7, ":memory:") == 0)) {
+		/* Migrations into a database that ends with the process would be
+		 * reported applied, and run again on every apply. */
+		strbuf_addf(err, "%s is '%s', which names no database file: migrations there "
+			    "would be lost when orch-apply ends; write sqlite:PATH, or unset it "
+			    "for the state's own database", var, value);
+		return false;
+	}
 	if (sqlite) {
 		t->sqlite_path = value && *value ? value + 7
 						 : arena_printf(a, "%s/db/%s.sqlite3", state_dir, database);

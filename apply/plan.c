@@ -148,7 +148,7 @@ static bool plan_files(struct plan *p, struct strbuf *err)
 											  : "changed")
 				  : mode != f->mode ? arena_printf(p->a, "mode %04o, want %04o", mode, f->mode)
 						    : "";
-		const struct owned *owner = why && !before ? owner_of(&others, f->path) : NULL;
+		const struct owned *owner = why ? owner_of(&others, f->path) : NULL;
 		if (owner && strcmp(owner->sha256, f->sha256) != 0) {
 			strbuf_addf(err, "%s is also written by unit %s, with other content: two units "
 				    "cannot own one file; give it another path in one of them, or "

@@ -161,6 +161,15 @@ refused "unknown version" 'doc["bundle_version"] = 2' "bundle version 2 is not s
 refused "unknown key" 'doc["hooks"] = ["rm -rf /"]' "unknown key 'hooks'"
 [ ! -e "$A/troot/migrations" ] && ok || bad "a refused bundle changed the root"
 
+# A database that ends with the process is refused before anything runs.
+for db in sqlite: sqlite::memory:; do
+	export ORCH_DB_ESNET="$db"
+	apply_expect 1 "ORCH_DB_ESNET=$db" apply "$V1" --root "$A/memroot"
+	unset ORCH_DB_ESNET
+	apply_says "names no database file" "ORCH_DB_ESNET=$db"
+done
+[ ! -e "$A/memroot/migrations" ] && ok || bad "a database that ends with the process changed the root"
+
 # ---- ownership, modes, options -----------------------------------------------------
 O=$A/own
 apply_expect 0 "apply v1 (ownership)" apply "$V1" --root "$O"
@@ -171,6 +180,15 @@ apply_says "migrations/esnet/migrations.sum is also written by unit catalog-esne
 bundle_edit "shared file" 'doc["unit"] = "catalog-shared"; doc["migrations"] = []
 doc["files"] = [f for f in doc["files"] if f["path"].startswith("deploy/schema/")]'
 apply_expect 0 "a file two units agree on" apply "$A/edit/deploy/catalog-esnet.json" --root "$O"
+# A unit that owned a file with another may not change it under the other.
+bundle_edit "shared file changed" 'doc["unit"] = "catalog-shared"; doc["migrations"] = []
+doc["files"] = [f for f in doc["files"] if f["path"].startswith("deploy/schema/")]
+import hashlib, os
+f = doc["files"][0]; q = os.path.join(os.path.dirname(p), "..", f["path"])
+open(q, "a").write("-- changed\n"); d = open(q, "rb").read()
+f["sha256"] = hashlib.sha256(d).hexdigest(); f["size"] = len(d)'
+apply_expect 1 "a shared file changed by one unit" apply "$A/edit/deploy/catalog-esnet.json" --root "$O"
+apply_says "is also written by unit catalog-esnet, with other content" "a shared file changed by one unit"
 chmod 0600 "$O/migrations/esnet/registry.py"
 apply_expect 2 "plan a mode change" plan "$V1" --root "$O"
 apply_says "write              migrations/esnet/registry.py (mode 0600, want 0644)" "plan a mode change"
