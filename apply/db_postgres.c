@@ -49,19 +49,49 @@ static bool exec(struct db_pg *d, const char *sql, int nparams, const char *cons
 	return ok;
 }
 
+/* Appends the first line of libpq's `msg` with every copy of `secret` (the
+ * password, or the whole connection string) hidden: libpq quotes them. */
+static void add_hiding(struct strbuf *err, const char *msg, const char *secret)
+{
+	size_t len = strcspn(msg, "\n"), n = secret ? strlen(secret) : 0;
+	for (size_t i = 0; i < len;) {
+		if (n && i + n <= len && memcmp(msg + i, secret, n) == 0) {
+			strbuf_addstr(err, "***");
+			i += n;
+		} else {
+			strbuf_addch(err, msg[i++]);
+		}
+	}
+}
+
 static struct db *pg_open(const struct db_target *t, bool read_only, struct strbuf *err)
 {
 	(void)read_only;
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(t->conninfo, &why);
+	if (!opts) {
+		/* libpq's reason quotes the string, password and all. */
+		strbuf_addf(err, "%s: cannot connect: ", t->label);
+		add_hiding(err, why ? why : "out of memory", t->conninfo);
+		PQfreemem(why);
+		return NULL;
+	}
+	const char *password = NULL;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+			password = o->val;
 	struct db_pg *d = xmalloc(sizeof *d);
 	d->base.ops = &db_postgres_ops;
 	d->label = t->label;
 	d->conn = PQconnectdb(t->conninfo);
 	if (PQstatus(d->conn) != CONNECTION_OK) {
-		const char *msg = PQerrorMessage(d->conn);
-		strbuf_addf(err, "%s: cannot connect: %.*s", d->label, (int)strcspn(msg, "\n"), msg);
+		strbuf_addf(err, "%s: cannot connect: ", d->label);
+		add_hiding(err, PQerrorMessage(d->conn), password);
+		PQconninfoFree(opts);
 		pg_close(&d->base);
 		return NULL;
 	}
+	PQconninfoFree(opts);
 	PGresult *r = PQexec(d->conn, "SET client_min_messages = warning");
 	PQclear(r);
 	return &d->base;

@@ -23,11 +23,13 @@
 
 static const char usage[] =
 	"usage: orch-apply plan BUNDLE [--root DIR] [--state DIR] [--format text|json]\n"
-	"       orch-apply apply BUNDLE [--root DIR] [--state DIR] [--dry-run] [--wait]\n"
-	"                  [--quiet | --verbose] [--compose CMD]\n"
+	"                  [--wait] [--down-migrations]\n"
+	"       orch-apply apply BUNDLE [--root DIR] [--state DIR] [--dry-run [--format text|json]]\n"
+	"                  [--wait] [--down-migrations] [--quiet | --verbose] [--compose CMD]\n"
 	"       orch-apply rollback UNIT|BUNDLE [--root DIR] [--state DIR] [--down-migrations]\n"
-	"                  [--dry-run] [--wait] [--quiet | --verbose] [--compose CMD]\n"
-	"       orch-apply status [UNIT] [--root DIR] [--state DIR] [--format text|json]\n"
+	"                  [--dry-run [--format text|json]] [--wait] [--quiet | --verbose]\n"
+	"                  [--compose CMD]\n"
+	"       orch-apply status [UNIT] [--root DIR] [--state DIR] [--format text|json] [--wait]\n"
 	"Exit status: 0 done (plan: no changes), 2 plan has changes, 1 error.\n";
 
 struct opts {
@@ -64,13 +66,13 @@ struct option_spec {
 static const struct option_spec options[] = {
 	VALUE("--root", root, PLAN | APPLY | ROLLBACK | STATUS),
 	VALUE("--state", state, PLAN | APPLY | ROLLBACK | STATUS),
-	VALUE("--format", format, PLAN | STATUS),
+	VALUE("--format", format, PLAN | APPLY | ROLLBACK | STATUS),
 	VALUE("--compose", compose, APPLY | ROLLBACK),
 	FLAG("--dry-run", dry_run, APPLY | ROLLBACK),
-	FLAG("--wait", wait, APPLY | ROLLBACK),
+	FLAG("--wait", wait, PLAN | APPLY | ROLLBACK | STATUS),
 	FLAG("--quiet", quiet, APPLY | ROLLBACK),
 	FLAG("--verbose", verbose, APPLY | ROLLBACK),
-	FLAG("--down-migrations", down_migrations, ROLLBACK),
+	FLAG("--down-migrations", down_migrations, PLAN | APPLY | ROLLBACK),
 };
 
 static unsigned command_bit(const char *command)
@@ -124,6 +126,10 @@ static bool parse_args(int argc, char **argv, struct opts *o)
 		}
 	if (o->format && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
 		fail("--format must be text or json (got '%s')", o->format);
+		return false;
+	}
+	if (o->format && (bit & (APPLY | ROLLBACK)) && !o->dry_run) {
+		fail("%s takes --format only with --dry-run, which prints its plan", o->command);
 		return false;
 	}
 	if (o->quiet && o->verbose) {

@@ -169,6 +169,12 @@ for db in sqlite: sqlite::memory:; do
 	apply_says "names no database file" "ORCH_DB_ESNET=$db"
 done
 [ ! -e "$A/memroot/migrations" ] && ok || bad "a database that ends with the process changed the root"
+# libpq quotes a malformed URI in its reason: the password is hidden.
+export ORCH_DB_ESNET='postgresql://orch:s3cret-pw@[::1'
+apply_expect 1 "a malformed connection string" plan "$V1" --root "$A/memroot"
+unset ORCH_DB_ESNET
+apply_says "cannot connect" "a malformed connection string"
+grep -q 's3cret-pw' "$TMP/apply.out" && bad "a connection error printed the password" || ok
 
 # ---- ownership, modes, options -----------------------------------------------------
 O=$A/own
@@ -196,6 +202,14 @@ apply_expect 0 "apply a mode change" apply "$V1" --root "$O"
 same "mode restored" 644 "$(stat -c %a "$O/migrations/esnet/registry.py")"
 apply_expect 1 "an option of another command" status --dry-run --root "$O"
 apply_says "status does not take --dry-run" "an option of another command"
+# The options orch-apply(1) gives each command are taken.
+apply_expect 0 "plan --wait --down-migrations" plan "$V1" --root "$O" --wait --down-migrations
+apply_expect 0 "status --wait" status --root "$O" --wait
+apply_expect 0 "apply --dry-run --format json" apply "$V2" --root "$O" --dry-run --format json
+"$PY" -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/apply.out" && ok ||
+	bad "apply --dry-run --format json prints JSON"
+apply_expect 1 "apply --format without --dry-run" apply "$V2" --root "$O" --format json
+apply_says "apply takes --format only with --dry-run" "apply --format without --dry-run"
 apply_expect 1 "a missing bundle" plan "$A/none.json" --root "$O"
 apply_says "cannot read the bundle $A/none.json: No such file or directory" "a missing bundle"
 mkdir -p "$A/elsewhere" "$A/sroot"
