@@ -605,12 +605,17 @@ static struct ast_node *parse_primary(struct parser *p)
 static struct ast_node *parse_postfix(struct parser *p)
 {
 	struct ast_node *n = parse_primary(p);
+	int links = 0;
 	while (!p->panic) {
+		/* Each link nests the chain a level deeper, and every pass over
+		 * it recurses: a chain is as deep as it is long. */
+		if ((at(p, TOK_DOT) || at(p, TOK_LPAREN)) && (links++, !enter(p)))
+			break;
 		if (at(p, TOK_DOT)) {
 			next(p);
 			if (!at(p, TOK_IDENT)) {
 				expected(p, "a name after '.'");
-				return n;
+				break;
 			}
 			struct ast_node *m = node(p, AST_MEMBER, span_join(n->span, p->tok.span));
 			m->a = n;
@@ -620,15 +625,18 @@ static struct ast_node *parse_postfix(struct parser *p)
 		} else if (at(p, TOK_LPAREN)) {
 			struct ast_node *c = node(p, AST_CALL, n->span);
 			c->a = n;
-			if (!enter(p))
-				return n;
+			if (!enter(p)) {
+				leave(p);
+				break;
+			}
 			c->list = parse_args(p);
 			leave(p);
 			n = close_span(p, c);
 		} else {
-			return n;
+			break;
 		}
 	}
+	p->depth -= links;
 	return n;
 }
 
@@ -673,12 +681,16 @@ static struct ast_node *binary(struct parser *p, enum tok_kind op, struct ast_no
 static struct ast_node *parse_mul(struct parser *p)
 {
 	struct ast_node *n = parse_unary(p);
+	int links = 0;
 	while (!p->panic && (at(p, TOK_STAR) || at(p, TOK_SLASH))) {
+		if (links++, !enter(p))
+			break; /* a chain is as deep as it is long (parse_postfix) */
 		enum tok_kind op = p->tok.kind;
 		next(p);
 		skip_newlines(p); /* an operator at a line's end continues it */
 		n = binary(p, op, n, parse_unary(p));
 	}
+	p->depth -= links;
 	return n;
 }
 
@@ -686,12 +698,16 @@ static struct ast_node *parse_mul(struct parser *p)
 static struct ast_node *parse_add(struct parser *p)
 {
 	struct ast_node *n = parse_mul(p);
+	int links = 0;
 	while (!p->panic && (at(p, TOK_PLUS) || at(p, TOK_MINUS))) {
+		if (links++, !enter(p))
+			break; /* a chain is as deep as it is long (parse_postfix) */
 		enum tok_kind op = p->tok.kind;
 		next(p);
 		skip_newlines(p);
 		n = binary(p, op, n, parse_mul(p));
 	}
+	p->depth -= links;
 	return n;
 }
 
@@ -808,12 +824,16 @@ static struct ast_node *parse_type_primary(struct parser *p)
 static struct ast_node *parse_type_opt(struct parser *p)
 {
 	struct ast_node *n = parse_type_primary(p);
+	int links = 0;
 	while (!p->panic && at(p, TOK_QUESTION)) {
+		if (links++, !enter(p))
+			break; /* a chain is as deep as it is long (parse_postfix) */
 		struct ast_node *o = node(p, AST_TYPE_OPTIONAL, span_join(n->span, p->tok.span));
 		o->a = n;
 		next(p);
 		n = o;
 	}
+	p->depth -= links;
 	return n;
 }
 

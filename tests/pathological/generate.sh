@@ -14,6 +14,12 @@ rep() { awk -v s="$1" -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s 
 { printf 'stack a {\n  x = '; rep '- ' 10000; printf 'y\n}\n'; } > "$d/deep-negation.orch"
 { printf 'type T = '; rep '[' 10000; printf 'int'; rep ']' 10000; printf '\n'; } > "$d/deep-types.orch"
 { printf 'stack a {\n  x = '; rep '"${' 10000; printf 'y'; rep '}"' 10000; printf '\n}\n'; } > "$d/deep-interpolation.orch"
+# Left-deep chains: as deep as they are long, for every pass that recurses.
+{ printf 'stack a {\n  x = 1'; rep ' + 1' 120000; printf '\n}\n'; } > "$d/long-sum.orch"
+{ printf 'stack a {\n  x = 1'; rep ' * 2' 200000; printf '\n}\n'; } > "$d/long-product.orch"
+{ printf 'stack a {\n  x = b'; rep '.b' 100000; printf '\n}\n'; } > "$d/long-member-chain.orch"
+{ printf 'stack a {\n  x = b'; rep '()' 100000; printf '\n}\n'; } > "$d/long-call-chain.orch"
+{ printf 'type A = int'; rep '?' 100000; printf '\n'; } > "$d/long-optional-chain.orch"
 { rep 'stack a {\n' 10000; } > "$d/deep-unclosed.orch"
 { printf 'stack a {\n  x = ['; awk 'BEGIN { for (i = 0; i < 100000; i++) printf "%d, ", i }'; printf ']\n}\n'; } > "$d/wide-list.orch"
 { printf 'stack a {\n'; awk 'BEGIN { for (i = 0; i < 100000; i++) printf "  s%d = %d\n", i, i }'; printf '}\n'; } > "$d/wide-block.orch"
