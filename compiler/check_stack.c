@@ -68,9 +68,65 @@ static void visit(struct dfs *d, struct m_entity *e)
 	e->scratch = BLACK;
 }
 
+struct listed {
+	uintptr_t ref;
+	uint32_t k;
+};
+
+static int by_ref(const void *pa, const void *pb)
+{
+	const struct listed *a = pa, *b = pb;
+	if (a->ref != b->ref)
+		return a->ref < b->ref ? -1 : 1;
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/* A service or network listed twice in `after` or `networks`: compose would
+ * get one key twice, and a YAML reader keeps the last (the healthy wait of
+ * `[db healthy, db]` would be lost).  Sorted, so it is n log n; reported in
+ * list order. */
+static void check_listed_once(struct sema *s, const struct m_value *list, const char *name)
+{
+	uint32_t n = list ? list->u.list.len : 0;
+	if (n < 2)
+		return;
+	struct listed *v = xmalloc(n * sizeof *v);
+	uint32_t *first = xmalloc(n * sizeof *first);
+	for (uint32_t k = 0; k < n; k++) {
+		const struct m_value *item = list->u.list.items[k];
+		if (item->kind == V_TAGGED) /* a dependency: the entity and its condition */
+			item = item->u.list.items[0];
+		v[k] = (struct listed){ (uintptr_t)item->u.ref.ref, k };
+		first[k] = UINT32_MAX;
+	}
+	qsort(v, n, sizeof *v, by_ref);
+	for (uint32_t j = 1, start = 0; j < n; j++) {
+		if (v[j].ref != v[start].ref)
+			start = j;
+		else
+			first[v[j].k] = v[start].k;
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		if (first[k] == UINT32_MAX)
+			continue;
+		const struct m_value *item = list->u.list.items[k];
+		const struct m_entity *ref = (item->kind == V_TAGGED ? item->u.list.items[0] : item)->u.ref.ref;
+		struct diag *d = diag_report(&s->ctx->diags, E0309, item->span,
+					     "'%s' is listed twice in %s", ref->name->name, name);
+		diag_note(&s->ctx->diags, d, list->u.list.items[first[k]]->span, "first listed here");
+		diag_help(&s->ctx->diags, d, item->kind == V_TAGGED
+						 ? "list it once, with the condition it must reach"
+						 : "list it once");
+	}
+	free(v);
+	free(first);
+}
+
 static void check_conditions(struct sema *s, struct m_entity *e)
 {
 	const struct m_value *after = field(e, "after");
+	check_listed_once(s, after, "after");
+	check_listed_once(s, field(e, "networks"), "networks");
 	for (uint32_t k = 0; after && k < after->u.list.len; k++) {
 		const struct m_value *dep = after->u.list.items[k];
 		const struct m_entity *target = dep->u.list.items[0]->u.ref.ref;
