@@ -45,6 +45,39 @@ void diag_list_release(struct diag_list *l)
 	l->errors = l->warnings = 0;
 }
 
+/* A message or note quotes the program's text, which may hold a newline
+ * or an escape sequence: each control byte is shown as its escape, so the
+ * line stays one line and cannot drive the terminal.  (A help is ours and
+ * may span lines.) */
+__attribute__((format(printf, 2, 0))) static char *message(struct arena *a, const char *fmt,
+							   va_list ap)
+{
+	char *text = arena_vprintf(a, fmt, ap);
+	const char *p = text;
+	while (*p && (unsigned char)*p >= 0x20 && *p != 0x7f)
+		p++;
+	if (!*p)
+		return text;
+	struct strbuf sb;
+	strbuf_init(&sb);
+	for (p = text; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\n')
+			strbuf_addstr(&sb, "\\n");
+		else if (c == '\r')
+			strbuf_addstr(&sb, "\\r");
+		else if (c == '\t')
+			strbuf_addstr(&sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", c);
+		else
+			strbuf_addch(&sb, (char)c);
+	}
+	text = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return text;
+}
+
 __attribute__((format(printf, 5, 0))) static struct diag *new_diag(struct diag_list *l, enum diag_code code, bool has_span,
 			     struct span span, const char *fmt, va_list ap)
 {
@@ -53,7 +86,7 @@ __attribute__((format(printf, 5, 0))) static struct diag *new_diag(struct diag_l
 	d->severity = diag_table[code].severity;
 	d->has_span = has_span;
 	d->span = span;
-	d->msg = arena_vprintf(l->arena, fmt, ap);
+	d->msg = message(l->arena, fmt, ap);
 	d->notes_tail = &d->notes;
 	d->seq = (uint32_t)l->items.len;
 	vec_push(&l->items, d);
@@ -90,7 +123,7 @@ __attribute__((format(printf, 5, 0))) static void add_note(struct diag_list *l, 
 	struct diag_note *n = arena_zalloc(l->arena, sizeof *n);
 	n->has_span = has_span;
 	n->span = span;
-	n->msg = arena_vprintf(l->arena, fmt, ap);
+	n->msg = message(l->arena, fmt, ap);
 	*d->notes_tail = n;
 	d->notes_tail = &n->next;
 }

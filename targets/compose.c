@@ -597,7 +597,7 @@ static void lower_stack(struct target_ctx *t, const struct m_entity *stack, cons
 	c.dir = arena_printf(c.a, "compose/%s", name_of(stack));
 	c.dir_abs = arena_printf(c.a, "%s/%s", t->out_dir, c.dir);
 	c.per_pod = !layout || strcmp(layout->u.sym->name, "per-pod") == 0;
-	c.project = m_is_set(project) ? project->u.s.ptr : name_of(stack);
+	c.project = text_project_name(c.a, m_is_set(project) ? project->u.s.ptr : NULL, name_of(stack));
 	c.repo_base = m_is_set(base) ? base->u.s.ptr : "${REPO_BASE_DIR:-../repos}";
 	c.next_mark = 2; /* 0: unused, 1: a config already written */
 	for (uint32_t i = 0; i < stack->nchildren; i++) {

@@ -23,6 +23,7 @@
 #include "sha256.h"
 #include "str.h"
 #include "target.h"
+#include "text.h"
 #include "vec.h"
 
 extern const char orchc_base_schema_postgres[], orchc_base_schema_sqlite[];
@@ -198,7 +199,7 @@ static void stack_bundle(struct deploy *d, const struct m_entity *stack)
 	json_t *files = json_array();
 	add_tree(d, files, dir);
 	json_t *project_doc = json_pack(
-		"{s:s, s:s, s:o, s:o}", "project", project ? project : name_of(stack), "directory", dir,
+		"{s:s, s:s, s:o, s:o}", "project", text_project_name(d->a, project, name_of(stack)), "directory", dir,
 		"files", compose_files, "variables",
 		required_variables(output_find(d->t->out, arena_printf(d->a, "%s/.env.example", dir))));
 	write_bundle(d, arena_printf(d->a, "stack-%s", name_of(stack)), "stack", name_of(stack), files,

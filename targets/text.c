@@ -110,3 +110,14 @@ const char *text_var_name(struct arena *a, const char *prefix, const char *name)
 		*p = *p == '-' ? '_' : *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
 	return var;
 }
+
+const char *text_project_name(struct arena *a, const char *given, const char *stack)
+{
+	if (given)
+		return given;
+	char *name = arena_printf(a, "%s", stack);
+	for (char *p = name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return name;
+}

@@ -50,6 +50,10 @@ void text_size(struct strbuf *sb, long long bytes, const char *const *units, int
 /** An environment variable name: PREFIX_NAME upper-cased, '-' as '_'. */
 const char *text_var_name(struct arena *a, const char *prefix, const char *name);
 
+/** A stack's compose project: `given` (target compose { project }), else the
+ *  stack's name lower-cased, as docker compose takes only lower case. */
+const char *text_project_name(struct arena *a, const char *given, const char *stack);
+
 /** The first port a service listens on: what ${svc.port} means. */
 void text_first_port(const struct m_entity *svc, struct strbuf *sb);
 

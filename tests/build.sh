@@ -208,6 +208,15 @@ PYEOF
 "$ORCHC" build --target helm -o "$W" "$TMP/shop.orch" > "$TMP/out" 2>&1
 [ $? -eq 2 ] && grep -q "unknown target 'helm'" "$TMP/out" && ok || bad "--target helm is a usage error"
 
+# A stack named in capitals is the project of its name in lower case, the
+# only case docker compose takes, in the compose files and the bundle alike.
+sed 's/^stack shop {/stack Shop {/' "$TMP/shop.orch" > "$TMP/Shop.orch"
+rm -rf "$TMP/upper"
+"$ORCHC" build --target compose,deploy -o "$TMP/upper" "$TMP/Shop.orch" 2> /dev/null
+grep -q -- '-p shop ' "$TMP/upper/compose/Shop/docker-compose-web.yml" &&
+	grep -q '"project": *"shop"' "$TMP/upper/deploy/stack-Shop.json" &&
+	ok || bad "a stack named in capitals is the project of its name in lower case"
+
 # Bundles an earlier build wrote are rebuilt with the files they name, even
 # when --target leaves deploy out: kept, they would name the old digests.
 sed 's/api:1.4/api:1.5/' "$TMP/shop.orch" > "$TMP/shop15.orch"
