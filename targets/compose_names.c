@@ -14,8 +14,12 @@
 #include "model.h"
 #include "vec.h"
 
+/* Names meet only within one namespace. */
+enum space { VOLUME, CONFIG_FILE, VARIABLE };
+static const char *const space_word[] = { "volume", "config file", "variable" };
+
 struct claim {
-	const char *what;   /* "volume", "config file", "variable": a namespace */
+	enum space what;
 	const char *name;
 	const struct m_entity *by;
 };
@@ -25,7 +29,7 @@ typedef VEC(struct claim) claim_vec;
 static int by_name(const void *a, const void *b)
 {
 	const struct claim *x = a, *y = b;
-	int c = strcmp(x->what, y->what);
+	int c = (x->what > y->what) - (x->what < y->what);
 	if (!c)
 		c = strcmp(x->name, y->name);
 	/* Then in source order, so the later one is reported. */
@@ -41,7 +45,7 @@ static bool is_workload(const struct m_entity *e)
 	return e && (e->kind == KIND_SERVICE || e->kind == KIND_JOB);
 }
 
-static void claim(claim_vec *v, const char *what, const char *name, const struct m_entity *by)
+static void claim(claim_vec *v, enum space what, const char *name, const struct m_entity *by)
 {
 	struct claim c = { what, name, by };
 	vec_push(v, c);
@@ -56,15 +60,15 @@ static void collect(struct compose_text *ct, const struct m_entity *e, claim_vec
 	bool own = is_workload(up) && !(shared && m_is_set(shared));
 	const char *joined = own ? arena_printf(ct->arena, "%s-%s", up->name->name, e->name->name) : NULL;
 	if (e->kind == KIND_VOLUME && up && up->kind == KIND_STACK)
-		claim(v, "volume", e->name->name, e);
+		claim(v, VOLUME, e->name->name, e);
 	else if (e->kind == KIND_VOLUME && own)
-		claim(v, "volume", joined, e);
+		claim(v, VOLUME, joined, e);
 	else if (e->kind == KIND_CONFIG && up && up->kind == KIND_STACK)
-		claim(v, "config file", e->name->name, e);
+		claim(v, CONFIG_FILE, e->name->name, e);
 	else if (e->kind == KIND_CONFIG && own)
-		claim(v, "config file", joined, e);
+		claim(v, CONFIG_FILE, joined, e);
 	else if (e->kind == KIND_SECRET && up && up->kind == KIND_STACK)
-		claim(v, "variable", compose_secret_var(ct, e), e);
+		claim(v, VARIABLE, compose_secret_var(ct, e), e);
 	for (uint32_t i = 0; i < e->nchildren; i++)
 		collect(ct, e->children[i], v);
 }
@@ -85,14 +89,16 @@ bool compose_names_distinct(struct compose_text *ct, const struct m_entity *stac
 	bool ok = true;
 	for (size_t i = 1; i < v.len; i++) {
 		const struct claim *a = &v.items[i - 1], *b = &v.items[i];
-		if (strcmp(a->what, b->what) != 0 || strcmp(a->name, b->name) != 0 || both_from_env(a, b))
+		if (a->what != b->what || strcmp(a->name, b->name) != 0 || both_from_env(a, b))
 			continue;
 		struct diag *d = diag_report(ct->diags, E0908, b->by->span,
 					     "%s '%s' and %s '%s' would both be the compose %s '%s'",
 					     kind_word(b->by->kind), b->by->name->name,
-					     kind_word(a->by->kind), a->by->name->name, b->what, b->name);
+					     kind_word(a->by->kind), a->by->name->name, space_word[b->what],
+					     b->name);
 		diag_note(ct->diags, d, a->by->span, "the other is declared here");
-		diag_help(ct->diags, d, "rename one of them: compose would make them one %s", b->what);
+		diag_help(ct->diags, d, "rename one of them: compose would make them one %s",
+			  space_word[b->what]);
 		ok = false;
 	}
 	vec_free(&v);
