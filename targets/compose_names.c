@@ -54,21 +54,16 @@ static void claim(claim_vec *v, enum space what, const char *name, const struct 
 static void collect(struct compose_text *ct, const struct m_entity *e, claim_vec *v)
 {
 	const struct m_entity *up = e->parent;
-	const struct m_value *shared = NULL;
-	if (e->kind == KIND_VOLUME || e->kind == KIND_CONFIG)
-		shared = m_get(e, "shared");
-	bool own = is_workload(up) && !(shared && m_is_set(shared));
-	const char *joined = own ? arena_printf(ct->arena, "%s-%s", up->name->name, e->name->name) : NULL;
-	if (e->kind == KIND_VOLUME && up && up->kind == KIND_STACK)
-		claim(v, VOLUME, e->name->name, e);
-	else if (e->kind == KIND_VOLUME && own)
-		claim(v, VOLUME, joined, e);
-	else if (e->kind == KIND_CONFIG && up && up->kind == KIND_STACK)
-		claim(v, CONFIG_FILE, e->name->name, e);
-	else if (e->kind == KIND_CONFIG && own)
-		claim(v, CONFIG_FILE, joined, e);
-	else if (e->kind == KIND_SECRET && up && up->kind == KIND_STACK)
+	bool at_stack = up && up->kind == KIND_STACK;
+	if (e->kind == KIND_VOLUME || e->kind == KIND_CONFIG) {
+		enum space what = e->kind == KIND_VOLUME ? VOLUME : CONFIG_FILE;
+		if (at_stack && !(what == VOLUME && m_is_set(m_get(e, "host_path")))) /* a bind mount */
+			claim(v, what, e->name->name, e);
+		else if (is_workload(up) && !m_is_set(m_get(e, "shared")))
+			claim(v, what, arena_printf(ct->arena, "%s-%s", up->name->name, e->name->name), e);
+	} else if (e->kind == KIND_SECRET && at_stack) {
 		claim(v, VARIABLE, compose_secret_var(ct, e), e);
+	}
 	for (uint32_t i = 0; i < e->nchildren; i++)
 		collect(ct, e->children[i], v);
 }
