@@ -64,6 +64,15 @@ static bool wrote_before(const struct previous_build *prev, const struct target 
 	return false;
 }
 
+/* Whether the manifest of an earlier build lists `t`. */
+static bool held_before(const struct previous_build *prev, const struct target *t)
+{
+	for (size_t i = 0; i < prev->ntargets; i++)
+		if (strcmp(prev->targets[i], t->name) == 0)
+			return true;
+	return false;
+}
+
 /* A generated file of an earlier build that belongs to a target not built
  * now stays as it is (`--target compose` leaves k8s/ alone). */
 static void carry_unbuilt(struct output_set *set, const char *dir, const struct previous_build *prev,
@@ -127,12 +136,16 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 	struct strbuf err;
 	strbuf_init(&err);
 	bool prev_ok = names_ok && manifest_read(opts->out_dir, &ctx->arena, &prev, &err);
+	/* The manifest lists every target whose output DIR holds: those built
+	 * now, and those of an earlier build whose files are kept. */
+	unsigned nheld = 0;
 	for (size_t i = 0; i < NTARGETS && names_ok; i++) {
-		if (selected(targets[i], opts, prog) ||
-		    (prev_ok && targets[i]->reads_output && wrote_before(&prev, targets[i]))) {
-			built[nbuilt] = targets[i];
-			names[nbuilt++] = targets[i]->name;
-		}
+		bool build = selected(targets[i], opts, prog) ||
+			     (prev_ok && targets[i]->reads_output && wrote_before(&prev, targets[i]));
+		if (build)
+			built[nbuilt++] = targets[i];
+		if (build || (prev_ok && held_before(&prev, targets[i])))
+			names[nheld++] = targets[i]->name;
 	}
 	struct writer *w = prev_ok && !opts->check ? writer_start(opts->out_dir, &prev, &err) : NULL;
 	if (w) {
@@ -156,7 +169,7 @@ bool build_run(struct orchc_ctx *ctx, const struct m_program *prog, const char *
 				run_target(&tc, built[i]);
 		sort_once(&set);
 		output_resolve(&set); /* what those targets added */
-		struct manifest_info info = { root_path, opts->profile, names, nbuilt };
+		struct manifest_info info = { root_path, opts->profile, names, nheld };
 		const char **digests = w ? writer_digests(w, &set) : NULL;
 		manifest_add(&set, &ctx->sources, &info, digests);
 		free(digests);

@@ -101,6 +101,8 @@ bool manifest_read(const char *dir, struct arena *arena, struct previous_build *
 {
 	prev->paths = NULL;
 	prev->len = 0;
+	prev->targets = NULL;
+	prev->ntargets = 0;
 	struct strbuf path;
 	strbuf_init(&path);
 	strbuf_addf(&path, "%s/%s", dir, MANIFEST_NAME);
@@ -137,6 +139,16 @@ bool manifest_read(const char *dir, struct arena *arena, struct previous_build *
 	}
 	if (prev->len > 1)
 		qsort(prev->paths, prev->len, sizeof *prev->paths, by_string);
+	/* An older manifest without the list, or a name this version does not
+	 * know, is no target it holds. */
+	json_t *targets = json_object_get(doc, "targets");
+	size_t nt = json_is_array(targets) ? json_array_size(targets) : 0;
+	prev->targets = arena_alloc(arena, (nt + 1) * sizeof *prev->targets);
+	for (size_t i = 0; i < nt; i++) {
+		const char *t = json_string_value(json_array_get(targets, i));
+		if (t)
+			prev->targets[prev->ntargets++] = arena_strndup(arena, t, strlen(t));
+	}
 	json_decref(doc);
 	strbuf_release(&path);
 	return ok;

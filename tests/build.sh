@@ -217,6 +217,16 @@ grep -q -- '-p shop ' "$TMP/upper/compose/Shop/docker-compose-web.yml" &&
 	grep -q '"project": *"shop"' "$TMP/upper/deploy/stack-Shop.json" &&
 	ok || bad "a stack named in capitals is the project of its name in lower case"
 
+# The manifest lists the targets whose output the directory holds, so a
+# check or build of one target agrees with a full build.
+rm -rf "$TMP/held"
+"$ORCHC" build -o "$TMP/held" "$TMP/shop.orch" 2> /dev/null
+"$ORCHC" build --check --target compose -o "$TMP/held" "$TMP/shop.orch" > /dev/null 2>&1 &&
+	ok || bad "--check --target compose agrees with a full build"
+"$ORCHC" build --target compose -o "$TMP/held" "$TMP/shop.orch" 2> /dev/null
+"$ORCHC" build --check -o "$TMP/held" "$TMP/shop.orch" > /dev/null 2>&1 &&
+	ok || bad "--check agrees with a build of one target into a full build"
+
 # Bundles an earlier build wrote are rebuilt with the files they name, even
 # when --target leaves deploy out: kept, they would name the old digests.
 sed 's/api:1.4/api:1.5/' "$TMP/shop.orch" > "$TMP/shop15.orch"
