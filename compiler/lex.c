@@ -793,6 +793,10 @@ static uint32_t decode_escape(struct decoder *d, uint32_t i, uint32_t end)
 				if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
 					diag_report(lx->diags, E0003, span_at(lx, i, j + 1),
 						    "\\u{%X} is not a Unicode scalar value", cp);
+				} else if (cp == 0) {
+					/* Every artifact is text: a NUL would end it there. */
+					diag_report(lx->diags, E0003, span_at(lx, i, j + 1),
+						    "\\u{0} is NUL, which no generated file can hold");
 				} else {
 					strbuf_add_utf8(&d->text, cp);
 				}
