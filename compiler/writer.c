@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,8 +144,9 @@ static bool carry_dir(struct carry *c)
 	return ok;
 }
 
-/* DIR and the name of a new directory beside it. */
-static void sibling(const char *dir, const char *tag, struct strbuf *out)
+/* The start of the name of a directory beside DIR, ".../.DIR.orchc-";
+ * `*base` is where its last component starts. */
+static void sibling_prefix(const char *dir, struct strbuf *out, size_t *base)
 {
 	size_t len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
@@ -153,11 +155,52 @@ static void sibling(const char *dir, const char *tag, struct strbuf *out)
 	for (size_t i = 0; i < len; i++)
 		if (dir[i] == '/')
 			slash = dir + i;
-	size_t base = slash ? (size_t)(slash - dir) + 1 : 0;
-	strbuf_add(out, dir, base);
+	*base = slash ? (size_t)(slash - dir) + 1 : 0;
+	strbuf_add(out, dir, *base);
 	strbuf_addch(out, '.');
-	strbuf_add(out, dir + base, len - base);
-	strbuf_addf(out, ".orchc-%s-%ld", tag, (long)getpid());
+	strbuf_add(out, dir + *base, len - *base);
+	strbuf_addstr(out, ".orchc-");
+}
+
+/* DIR and the name of a new directory beside it. */
+static void sibling(const char *dir, const char *tag, struct strbuf *out)
+{
+	size_t base;
+	sibling_prefix(dir, out, &base);
+	strbuf_addf(out, "%s-%ld", tag, (long)getpid());
+}
+
+/* A build killed before it could clean up (SIGKILL, SIGINT, a power cut)
+ * left its trees beside DIR, named with its pid: those of processes that
+ * are gone are removed. */
+static void sweep_siblings(const char *dir)
+{
+	struct strbuf path;
+	strbuf_init(&path);
+	size_t base;
+	sibling_prefix(dir, &path, &base);
+	size_t prefix = path.len;
+	const char *name = path.buf + base; /* ".DIR.orchc-" */
+	size_t name_len = prefix - base;
+	char *parent = base ? strndup(path.buf, base) : strdup(".");
+	DIR *d = parent ? opendir(parent) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *rest = e->d_name + name_len;
+		if (strncmp(e->d_name, name, name_len) != 0 ||
+		    (strncmp(rest, "new-", 4) != 0 && strncmp(rest, "old-", 4) != 0))
+			continue;
+		char *end;
+		long pid = strtol(rest + 4, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		strbuf_setlen(&path, prefix);
+		strbuf_addstr(&path, rest);
+		remove_tree(path.buf);
+	}
+	if (d)
+		closedir(d);
+	free(parent);
+	strbuf_release(&path);
 }
 
 static bool swap_into_place(const char *fresh, const char *dir, bool exists, struct strbuf *err)
@@ -334,6 +377,7 @@ struct writer *writer_start(const char *dir, const struct previous_build *prev, 
 	sibling(dir, "new", &w->fresh);
 	w->root = w->fresh.len;
 	remove_tree(w->fresh.buf); /* left by an earlier build killed with this pid */
+	sweep_siblings(dir);
 	/* The parents of DIR, so that -o a/b/c works on a fresh clone (a
 	 * failure shows as the mkdir's below). */
 	make_parents(w->fresh.buf, 0, err);

@@ -217,6 +217,15 @@ grep -q -- '-p shop ' "$TMP/upper/compose/Shop/docker-compose-web.yml" &&
 	grep -q '"project": *"shop"' "$TMP/upper/deploy/stack-Shop.json" &&
 	ok || bad "a stack named in capitals is the project of its name in lower case"
 
+# The trees of a killed build beside DIR go with the next build; those of a
+# running one stay.
+dead=$(sh -c 'echo $$')
+mkdir -p "$TMP/.held.orchc-new-$dead/compose" "$TMP/.held.orchc-old-$dead" "$TMP/.held.orchc-new-$$"
+"$ORCHC" build -o "$TMP/held" "$TMP/shop.orch" 2> /dev/null
+[ ! -e "$TMP/.held.orchc-new-$dead" ] && [ ! -e "$TMP/.held.orchc-old-$dead" ] && [ -d "$TMP/.held.orchc-new-$$" ] &&
+	ok || bad "a build removes the trees of killed builds beside DIR, and only those"
+rmdir "$TMP/.held.orchc-new-$$"
+
 # The manifest lists the targets whose output the directory holds, so a
 # check or build of one target agrees with a full build.
 rm -rf "$TMP/held"
