@@ -62,14 +62,20 @@ static struct ynode *text_node(struct compose *c, const struct m_value *v)
 	return y_str(c->a, compose_string(&c->text, v, true));
 }
 
-static struct ynode *literal(struct compose *c, const char *s)
+/* `s` as compose text: a `$` of the program is written `$$`. */
+static const char *escaped(struct compose *c, const char *s)
 {
 	struct strbuf sb;
 	strbuf_init(&sb);
 	compose_escape(&sb, s, strlen(s));
 	char *out = arena_strndup(c->a, sb.buf, sb.len);
 	strbuf_release(&sb);
-	return y_str(c->a, out);
+	return out;
+}
+
+static struct ynode *literal(struct compose *c, const char *s)
+{
+	return y_str(c->a, escaped(c, s));
 }
 
 /* A host path of the program (relative to the file that wrote it) as the
@@ -140,12 +146,13 @@ static void image(struct compose *c, struct ynode *svc, const struct m_value *v)
 	const char *ctx_dir;
 	if (m_is_set(repo)) {
 		/* laconic: $CERC_REPO_BASE_DIR/<repo>; repo_base is compose text. */
-		ctx_dir = arena_printf(c->a, "%s/%s", c->repo_base, repo_dir(c, repo->u.ref.ref));
+		ctx_dir = arena_printf(c->a, "%s/%s", c->repo_base,
+				       escaped(c, repo_dir(c, repo->u.ref.ref)));
 		compose_note_vars(&c->text, c->repo_base);
 		if (m_is_set(context))
-			ctx_dir = arena_printf(c->a, "%s/%s", ctx_dir, context->u.s.ptr);
+			ctx_dir = arena_printf(c->a, "%s/%s", ctx_dir, escaped(c, context->u.s.ptr));
 	} else {
-		ctx_dir = host_path(c, context);
+		ctx_dir = escaped(c, host_path(c, context));
 	}
 	y_put(build, "context", y_str(c->a, ctx_dir));
 	y_put(build, "dockerfile", literal(c, m_get(img, "dockerfile")->u.s.ptr));

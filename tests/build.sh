@@ -217,6 +217,18 @@ grep -q -- '-p shop ' "$TMP/upper/compose/Shop/docker-compose-web.yml" &&
 	grep -q '"project": *"shop"' "$TMP/upper/deploy/stack-Shop.json" &&
 	ok || bad "a stack named in capitals is the project of its name in lower case"
 
+# A '$' in a build context is the program's, not compose's: written '$$'.
+cat > "$TMP/dollar.orch" << 'ORCH'
+stack d {
+  image tool { context = "./we$ird", tag = "registry.example.org/d/tool:1" }
+  service tool { image = image.tool }
+}
+ORCH
+rm -rf "$TMP/dollar"
+"$ORCHC" build --target compose -o "$TMP/dollar" "$TMP/dollar.orch" 2> /dev/null
+grep -q 'context: "../../../we\$\$ird"' "$TMP/dollar/compose/d/docker-compose-d.yml" &&
+	ok || bad "a '\$' in a build context is written '\$\$'"
+
 # The trees of a killed build beside DIR go with the next build; those of a
 # running one stay.
 dead=$(sh -c 'echo $$')
