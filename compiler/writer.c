@@ -180,10 +180,11 @@ static void sweep_siblings(const char *dir)
 	size_t base;
 	sibling_prefix(dir, &path, &base);
 	size_t prefix = path.len;
-	const char *name = path.buf + base; /* ".DIR.orchc-" */
 	size_t name_len = prefix - base;
+	/* Copies: `path` grows below. */
+	char *name = strndup(path.buf + base, name_len); /* ".DIR.orchc-" */
 	char *parent = base ? strndup(path.buf, base) : strdup(".");
-	DIR *d = parent ? opendir(parent) : NULL;
+	DIR *d = parent && name ? opendir(parent) : NULL;
 	for (struct dirent *e; d && (e = readdir(d));) {
 		const char *rest = e->d_name + name_len;
 		if (strncmp(e->d_name, name, name_len) != 0 ||
@@ -199,6 +200,7 @@ static void sweep_siblings(const char *dir)
 	}
 	if (d)
 		closedir(d);
+	free(name);
 	free(parent);
 	strbuf_release(&path);
 }
