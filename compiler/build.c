@@ -52,14 +52,20 @@ static bool selected(const struct target *t, const struct build_opts *o,
 	       !target_settings_of(prog, NULL);
 }
 
+/* Whether `path` of the output is a file of target `t`. */
+static bool under_root(const char *path, const struct target *t)
+{
+	size_t n = strlen(t->root);
+	return strncmp(path, t->root, n) == 0 && path[n] == '/';
+}
+
 /* Whether an earlier build wrote files of `t`.  The bundles of such a
  * build are rebuilt with the files they name, even when --target leaves
  * them out: kept as they were, they would name the old files' digests. */
 static bool wrote_before(const struct previous_build *prev, const struct target *t)
 {
-	size_t n = strlen(t->root);
 	for (size_t i = 0; i < prev->len; i++)
-		if (strncmp(prev->paths[i], t->root, n) == 0 && prev->paths[i][n] == '/')
+		if (under_root(prev->paths[i], t))
 			return true;
 	return false;
 }
@@ -84,10 +90,8 @@ static void carry_unbuilt(struct output_set *set, const char *dir, const struct 
 	for (size_t i = 0; i < prev->len; i++) {
 		const char *p = prev->paths[i];
 		bool ours = strcmp(p, MANIFEST_NAME) == 0;
-		for (unsigned k = 0; !ours && k < nbuilt; k++) {
-			size_t n = strlen(built[k]->root);
-			ours = strncmp(p, built[k]->root, n) == 0 && p[n] == '/';
-		}
+		for (unsigned k = 0; !ours && k < nbuilt; k++)
+			ours = under_root(p, built[k]);
 		if (ours)
 			continue;
 		strbuf_reset(&path);

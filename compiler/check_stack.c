@@ -81,6 +81,13 @@ static int by_ref(const void *pa, const void *pb)
 	return a->k < b->k ? -1 : a->k > b->k;
 }
 
+/* The entity an item of `after` (a dependency: the entity and its
+ * condition) or of `networks` names. */
+static const struct m_entity *listed_entity(const struct m_value *item)
+{
+	return (item->kind == V_TAGGED ? item->u.list.items[0] : item)->u.ref.ref;
+}
+
 /* A service or network listed twice in `after` or `networks`: compose would
  * get one key twice, and a YAML reader keeps the last (the healthy wait of
  * `[db healthy, db]` would be lost).  Sorted, so it is n log n; reported in
@@ -93,10 +100,7 @@ static void check_listed_once(struct sema *s, const struct m_value *list, const 
 	struct listed *v = xmalloc(n * sizeof *v);
 	uint32_t *first = xmalloc(n * sizeof *first);
 	for (uint32_t k = 0; k < n; k++) {
-		const struct m_value *item = list->u.list.items[k];
-		if (item->kind == V_TAGGED) /* a dependency: the entity and its condition */
-			item = item->u.list.items[0];
-		v[k] = (struct listed){ (uintptr_t)item->u.ref.ref, k };
+		v[k] = (struct listed){ (uintptr_t)listed_entity(list->u.list.items[k]), k };
 		first[k] = UINT32_MAX;
 	}
 	qsort(v, n, sizeof *v, by_ref);
@@ -110,9 +114,9 @@ static void check_listed_once(struct sema *s, const struct m_value *list, const 
 		if (first[k] == UINT32_MAX)
 			continue;
 		const struct m_value *item = list->u.list.items[k];
-		const struct m_entity *ref = (item->kind == V_TAGGED ? item->u.list.items[0] : item)->u.ref.ref;
 		struct diag *d = diag_report(&s->ctx->diags, E0309, item->span,
-					     "'%s' is listed twice in %s", ref->name->name, name);
+					     "'%s' is listed twice in %s", listed_entity(item)->name->name,
+					     name);
 		diag_note(&s->ctx->diags, d, list->u.list.items[first[k]]->span, "first listed here");
 		diag_help(&s->ctx->diags, d, item->kind == V_TAGGED
 						 ? "list it once, with the condition it must reach"

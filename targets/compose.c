@@ -220,7 +220,7 @@ static void mounts(struct compose *c, struct doc *d, const struct m_entity *svc,
 		if (m->kind == KIND_VOLUME) {
 			read_only = m_get(m, "read_only")->u.b;
 			if (!m_is_set(shared)) {
-				source = arena_printf(c->a, "%s-%s", name_of(svc), name_of(m));
+				source = compose_own_name(c->a, svc, m);
 				vec_push(&d->own_volumes, source);
 			} else if (m_is_set(m_get(shared->u.ref.ref, "host_path"))) {
 				source = host_path(c, m_get(shared->u.ref.ref, "host_path"));
@@ -232,7 +232,7 @@ static void mounts(struct compose *c, struct doc *d, const struct m_entity *svc,
 			if (m_is_set(shared)) {
 				source = stack_config(c, shared->u.ref.ref);
 			} else {
-				const char *name = arena_printf(c->a, "%s-%s", name_of(svc), name_of(m));
+				const char *name = compose_own_name(c->a, svc, m);
 				write_config_text(c, config_file(c, name), m_get(m, "content"), 0644);
 				source = arena_printf(c->a, "./config/%s", name);
 			}

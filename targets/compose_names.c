@@ -40,6 +40,12 @@ static int by_name(const void *a, const void *b)
 	return c;
 }
 
+const char *compose_own_name(struct arena *a, const struct m_entity *workload,
+			     const struct m_entity *mount)
+{
+	return arena_printf(a, "%s-%s", workload->name->name, mount->name->name);
+}
+
 static bool is_workload(const struct m_entity *e)
 {
 	return e && (e->kind == KIND_SERVICE || e->kind == KIND_JOB);
@@ -60,7 +66,7 @@ static void collect(struct compose_text *ct, const struct m_entity *e, claim_vec
 		if (at_stack && !(what == VOLUME && m_is_set(m_get(e, "host_path")))) /* a bind mount */
 			claim(v, what, e->name->name, e);
 		else if (is_workload(up) && !m_is_set(m_get(e, "shared")))
-			claim(v, what, arena_printf(ct->arena, "%s-%s", up->name->name, e->name->name), e);
+			claim(v, what, compose_own_name(ct->arena, up, e), e);
 	} else if (e->kind == KIND_SECRET && at_stack) {
 		claim(v, VARIABLE, compose_secret_var(ct, e), e);
 	}

@@ -12,8 +12,13 @@
 
 #include <stdbool.h>
 
+struct arena;
 struct compose_text;
 struct m_entity;
+
+/** The compose name of a service's own volume or config: SERVICE-NAME. */
+const char *compose_own_name(struct arena *a, const struct m_entity *workload,
+			     const struct m_entity *mount);
 
 /**
  * Reports E0908 for every name the stack's compose output would give to
